@@ -1,0 +1,132 @@
+package measurement
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+)
+
+// MaybeBinary is a byte string that encodes as a JSON string when it is
+// valid UTF-8 and as {"format":"base64","data":"..."} otherwise
+// (df-001-httpt "body" and header values).
+type MaybeBinary string
+
+type binaryObject struct {
+	Format string `json:"format"`
+	Data   string `json:"data"`
+}
+
+// MarshalJSON implements json.Marshaler.
+func (v MaybeBinary) MarshalJSON() ([]byte, error) {
+	if utf8.ValidString(string(v)) {
+		return json.Marshal(string(v))
+	}
+	return json.Marshal(binaryObject{Format: "base64", Data: base64.StdEncoding.EncodeToString([]byte(v))})
+}
+
+// UnmarshalJSON implements json.Unmarshaler. It accepts a string, null
+// (empty), or a base64 object, with or without padding.
+func (v *MaybeBinary) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*v = ""
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*v = MaybeBinary(s)
+		return nil
+	case len(b) > 0 && b[0] == '{':
+		var o binaryObject
+		if err := json.Unmarshal(b, &o); err != nil {
+			return err
+		}
+		if o.Format != "base64" {
+			return fmt.Errorf("binary value: unknown format %q", o.Format)
+		}
+		data, err := decodeBase64(o.Data)
+		if err != nil {
+			return fmt.Errorf("binary value: %w", err)
+		}
+		*v = MaybeBinary(data)
+		return nil
+	}
+	return errors.New("binary value: want a string, null or a base64 object")
+}
+
+// decodeBase64 accepts padded and unpadded standard base64, as OONI's
+// pipeline does (some probes wrote it without padding).
+func decodeBase64(s string) ([]byte, error) {
+	if data, err := base64.StdEncoding.DecodeString(s); err == nil {
+		return data, nil
+	}
+	for len(s) > 0 && s[len(s)-1] == '=' {
+		s = s[:len(s)-1]
+	}
+	return base64.RawStdEncoding.DecodeString(s)
+}
+
+// BinaryData is always base64: {"format":"base64","data":"..."}
+// (peer certificates, raw DNS messages).
+type BinaryData []byte
+
+// MarshalJSON implements json.Marshaler.
+func (d BinaryData) MarshalJSON() ([]byte, error) {
+	return json.Marshal(binaryObject{Format: "base64", Data: base64.StdEncoding.EncodeToString(d)})
+}
+
+// UnmarshalJSON implements json.Unmarshaler. A bare base64 string is also
+// accepted.
+func (d *BinaryData) UnmarshalJSON(b []byte) error {
+	var mb MaybeBinary
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		data, err := decodeBase64(s)
+		if err != nil {
+			return fmt.Errorf("binary data: %w", err)
+		}
+		*d = data
+		return nil
+	}
+	if err := mb.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	*d = BinaryData(mb)
+	return nil
+}
+
+// HTTPHeader is one entry of headers_list: a [name, value] pair.
+type HTTPHeader struct {
+	Key   string
+	Value MaybeBinary
+}
+
+// MarshalJSON implements json.Marshaler.
+func (h HTTPHeader) MarshalJSON() ([]byte, error) {
+	return json.Marshal([]any{h.Key, h.Value})
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (h *HTTPHeader) UnmarshalJSON(b []byte) error {
+	var pair []json.RawMessage
+	if err := json.Unmarshal(b, &pair); err != nil {
+		return fmt.Errorf("header: %w", err)
+	}
+	if len(pair) != 2 {
+		return fmt.Errorf("header: want [name, value], got %d elements", len(pair))
+	}
+	if err := json.Unmarshal(pair[0], &h.Key); err != nil {
+		return fmt.Errorf("header name: %w", err)
+	}
+	return h.Value.UnmarshalJSON(pair[1])
+}
