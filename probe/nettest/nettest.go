@@ -55,6 +55,10 @@ type Env struct {
 	// that compare with an uncensored view. OPTIONAL: those tests record a
 	// control_failure without it.
 	ControlURL string
+	// Options are test-specific settings ("-O key=value" on the command
+	// line), documented by each test; a test rejects keys it does not know.
+	// OPTIONAL.
+	Options map[string]string
 }
 
 // Result is what a test measured.
