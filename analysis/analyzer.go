@@ -158,6 +158,9 @@ func finish(v *verdict.Verdict) {
 	if v.Status == "" {
 		v.Status = verdict.StatusUnknown
 	}
+	if len(v.Evidence) == 0 && v.Status != verdict.StatusOK {
+		v.Evidence = append(v.Evidence, verdict.Evidence{Step: "analysis", Note: "the measurement holds nothing more specific to show"})
+	}
 	if v.Evidence == nil {
 		v.Evidence = []verdict.Evidence{}
 	}
@@ -211,6 +214,7 @@ func analyzeUnknownTest(c *msmt) {
 			fmt.Sprintf("sonde has no rule of its own for the test %q; this verdict rests on its network steps alone", c.raw.TestName))
 		return
 	}
+	c.addEvidence(verdict.Evidence{Step: "analysis", Target: c.raw.TestName, Note: "no rule for this test and no network steps in its keys"})
 	setUnknown(c.m, verdict.Failure,
 		fmt.Sprintf("sonde's analysis does not know the test %q and its results hold no network steps it can read, so it gives no verdict.", c.raw.TestName))
 }

@@ -34,6 +34,7 @@ func analyzeSteps(c *msmt) {
 		if dropped > 0 {
 			note = fmt.Sprintf("The measurement's %d network steps could not be read.", dropped)
 		}
+		c.addEvidence(verdict.Evidence{Step: "analysis", Note: "no network steps in test_keys"})
 		setUnknown(c.m, verdict.Failure, note)
 		return
 	}
