@@ -116,7 +116,7 @@ func (s *Store) Pick(ctx context.Context, req Request) []Target {
 			continue
 		}
 		c := candidate{idx: int32(i), network: ns.last[i], country: cs.last[i], tie: it.tie}
-		if at, ok := cs.changed[it.key]; ok && ns.last[i] < at {
+		if at, ok := cs.changed[it.target.URL]; ok && ns.last[i] < at {
 			c.changed = at
 		}
 		cands = append(cands, c)
@@ -158,23 +158,22 @@ func cmpDesc[T uint32 | uint64](a, b T) int { return -cmpAsc(a, b) }
 // VerdictChanged tells the Store that the analysis' verdict for url in
 // country cc changed at the given time (blocked → ok or the other way):
 // each network of the country gets the URL first at its next check-in,
-// for Config.ChangedFor. It reports whether the URL is on the lists that
-// country is served; other URLs are ignored.
+// for Config.ChangedFor. url is matched as listed, else by its normalised
+// form. It reports whether the URL is on the lists that country is served;
+// other URLs are ignored.
 func (s *Store) VerdictChanged(cc, url string, at time.Time) bool {
-	key, err := Normalize(url)
-	if err != nil {
-		return false
-	}
 	cc = countryCode(cc)
 	m := s.snap.Load().forCountry(cc)
-	if _, ok := m.index(key); !ok {
+	i, ok := m.index(url)
+	if !ok {
 		return false
 	}
+	listed := m.items[i].target.URL
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cs := s.rot.country(cc, m)
-	if am := minute(at); am > cs.changed[key] {
-		cs.changed[key] = am
+	if am := minute(at); am > cs.changed[listed] {
+		cs.changed[listed] = am
 	}
 	return true
 }
@@ -185,13 +184,9 @@ func (s *Store) VerdictChanged(cc, url string, at time.Time) bool {
 // seed the rotation from recent measurements. It reports whether the URL
 // is on that country's lists.
 func (s *Store) Measured(cc, asn, url string, at time.Time) bool {
-	key, err := Normalize(url)
-	if err != nil {
-		return false
-	}
 	cc = countryCode(cc)
 	m := s.snap.Load().forCountry(cc)
-	i, ok := m.index(key)
+	i, ok := m.index(url)
 	if !ok {
 		return false
 	}

@@ -37,7 +37,7 @@ func (t *lastSeen) sync(m *merged) {
 			if t.last[i] == 0 {
 				continue
 			}
-			if j, ok := m.index(old.key); ok {
+			if j, ok := m.index(old.target.URL); ok {
 				last[j] = t.last[i]
 			}
 		}
@@ -47,7 +47,7 @@ func (t *lastSeen) sync(m *merged) {
 
 // countryState is the rotation state of one country: when each URL was
 // last handed out anywhere in the country, and which URLs' verdicts
-// changed lately (by key, minute of the change).
+// changed lately (by URL as listed, minute of the change).
 type countryState struct {
 	lastSeen
 	changed map[string]uint32

@@ -10,26 +10,39 @@ import (
 // item is one URL as check-in hands it out.
 type item struct {
 	target Target
-	key    string // Normalize(URL)
+	key    string // Normalize(URL), for lookups by a URL written differently
 	tie    uint64 // fixed pseudo-random order among equally stale URLs
 }
 
 // merged is what one country's probes measure: its own list, then the
-// global list's URLs it does not already have (compared by key), each key
-// once.
+// global list's URLs it does not already have, each URL once. URLs are
+// compared as written, not by key: a variant that makes the same request
+// (a trailing dot, upper case in the host) may be a deliberate test of a
+// filter, and probes measure what the lists name.
 type merged struct {
 	items []*item
-	byKey []int32 // indices of items, sorted by key
+	byURL []int32 // indices of items, sorted by URL
 }
 
-func (m *merged) index(key string) (int, bool) {
-	i, ok := slices.BinarySearchFunc(m.byKey, key, func(idx int32, k string) int {
-		return strings.Compare(m.items[idx].key, k)
+// index finds a URL: as written, else by its normalised form (the first
+// item with that key).
+func (m *merged) index(url string) (int, bool) {
+	i, ok := slices.BinarySearchFunc(m.byURL, url, func(idx int32, u string) int {
+		return strings.Compare(m.items[idx].target.URL, u)
 	})
-	if !ok {
+	if ok {
+		return int(m.byURL[i]), true
+	}
+	key, err := Normalize(url)
+	if err != nil {
 		return 0, false
 	}
-	return int(m.byKey[i]), true
+	for j, it := range m.items {
+		if it.key == key {
+			return j, true
+		}
+	}
+	return 0, false
 }
 
 // snapshot is one loaded version of the lists. It is never modified after
@@ -92,7 +105,7 @@ func items(entries []Entry, cc string, seed uint64) []*item {
 	return out
 }
 
-// merge concatenates lists, keeping the first item of each key.
+// merge concatenates lists, keeping the first item of each URL.
 func merge(lists ...[]*item) *merged {
 	n := 0
 	for _, l := range lists {
@@ -102,16 +115,16 @@ func merge(lists ...[]*item) *merged {
 	seen := make(map[string]bool, n)
 	for _, l := range lists {
 		for _, it := range l {
-			if !seen[it.key] {
-				seen[it.key] = true
+			if !seen[it.target.URL] {
+				seen[it.target.URL] = true
 				m.items = append(m.items, it)
 			}
 		}
 	}
-	m.byKey = make([]int32, len(m.items))
-	for i := range m.byKey {
-		m.byKey[i] = int32(i)
+	m.byURL = make([]int32, len(m.items))
+	for i := range m.byURL {
+		m.byURL[i] = int32(i)
 	}
-	slices.SortFunc(m.byKey, func(a, b int32) int { return strings.Compare(m.items[a].key, m.items[b].key) })
+	slices.SortFunc(m.byURL, func(a, b int32) int { return strings.Compare(m.items[a].target.URL, m.items[b].target.URL) })
 	return m
 }

@@ -30,8 +30,8 @@ type Config struct {
 	// OPTIONAL: 48h.
 	ChangedFor time.Duration
 	// SkipBadRows serves the valid rows of lists that have errors instead
-	// of refusing them (the errors are still reported by Open, Reload and
-	// Status). OPTIONAL: false, a list with an error is not served.
+	// of refusing them; Reload still returns the errors and Status reports
+	// them. OPTIONAL: false, lists with an error are not served.
 	SkipBadRows bool
 	// Seed fixes the order among equally stale URLs. OPTIONAL: random.
 	Seed uint64

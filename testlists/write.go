@@ -1,24 +1,39 @@
 package testlists
 
 import (
-	"encoding/csv"
+	"bufio"
 	"io"
+	"strings"
 )
 
 // Write writes entries as a list in the Citizen Lab format: the header,
-// then one row per entry, quoted only where needed, lines ending in "\n"
-// (as upstream's own scripts write them). Reading what Write wrote gives
-// the same entries.
+// then one row per entry, lines ending in "\n", a field in double quotes
+// only when it holds a comma, a quote or a line break (Python's
+// QUOTE_MINIMAL, which upstream's scripts use: unlike encoding/csv it
+// leaves a leading space unquoted, and real notes have one). Reading what
+// Write wrote gives the same entries, and an upstream file read and
+// written comes back byte for byte.
 func Write(w io.Writer, entries []Entry) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(Header); err != nil {
-		return err
-	}
+	bw := bufio.NewWriter(w)
+	writeRow(bw, Header...)
 	for _, e := range entries {
-		if err := cw.Write([]string{e.URL, e.CategoryCode, e.CategoryDescription, e.DateAdded, e.Source, e.Notes}); err != nil {
-			return err
+		writeRow(bw, e.URL, e.CategoryCode, e.CategoryDescription, e.DateAdded, e.Source, e.Notes)
+	}
+	return bw.Flush()
+}
+
+func writeRow(w *bufio.Writer, fields ...string) {
+	for i, f := range fields {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		if strings.ContainsAny(f, ",\"\r\n") {
+			w.WriteByte('"')
+			w.WriteString(strings.ReplaceAll(f, `"`, `""`))
+			w.WriteByte('"')
+		} else {
+			w.WriteString(f)
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	w.WriteByte('\n')
 }
