@@ -94,18 +94,18 @@ func parse(r io.Reader, file string, lenient bool) ([]Entry, []*Problem) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				line = pe.StartLine
-				err = pe.Err
+				line, err = pe.StartLine, pe.Err
 			}
 			ps.add(line, Error, "broken CSV: "+err.Error(),
 				`put a field that contains a comma or a quote in double quotes, and double the quotes inside it ("")`)
 			first = false
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if first {
 			first = false
 			var isHeader, ok bool

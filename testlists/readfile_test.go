@@ -87,3 +87,5 @@ func TestReadFileMissing(t *testing.T) {
 		t.Fatalf("errors: %v", errs)
 	}
 }
+
+func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o644) }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -64,6 +65,9 @@ func parseListURL(raw string, strict bool) (*url.URL, *urlProblem) {
 		case unicode.IsSpace(r) || unicode.IsControl(r):
 			return nil, &urlProblem{fmt.Sprintf("the URL contains the invisible character %U", r), "retype the URL"}
 		}
+	}
+	if !utf8.ValidString(raw) {
+		return nil, &urlProblem{"the URL is not valid UTF-8", "save the file as UTF-8"}
 	}
 	if !strings.Contains(raw, "://") {
 		return nil, &urlProblem{"the URL has no scheme", "write it as https://" + strings.TrimPrefix(raw, "//") + " or http://…"}
@@ -137,6 +141,13 @@ func canonicalHost(u *url.URL) (string, *urlProblem) {
 func canonicalDomain(name string) (string, *urlProblem) {
 	name = strings.TrimSuffix(name, ".")
 	ascii, err := idna.Lookup.ToASCII(name)
+	if err == nil {
+		// The ASCII form must itself be valid (it is what Normalize returns).
+		var again string
+		if again, err = idna.Lookup.ToASCII(ascii); err == nil && again != ascii {
+			err = fmt.Errorf("its ASCII form %q is not stable", ascii)
+		}
+	}
 	if err != nil {
 		return "", &urlProblem{fmt.Sprintf("%q is not a valid host name (%v)", name, err),
 			"a host name has only letters, digits, hyphens and dots"}

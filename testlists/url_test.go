@@ -5,9 +5,9 @@ import "testing"
 func TestNormalize(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		// Quirks of the real lists.
-		{"http://Ghana-net.com/", "http://ghana-net.com/"},                     // gh.csv
+		{"http://Ghana-net.com/", "http://ghana-net.com/"},                        // gh.csv
 		{"http://www.muslim-refusenik.com./", "http://www.muslim-refusenik.com/"}, // mr.csv
-		{"https://www.raya.com:443/portal/", "https://www.raya.com/portal/"},     // sd.csv
+		{"https://www.raya.com:443/portal/", "https://www.raya.com/portal/"},      // sd.csv
 		{"http://derwaza.cc:8080/WebPortal/UI/Home.aspx", "http://derwaza.cc:8080/WebPortal/UI/Home.aspx"},
 		{"https://groups.google.com/forum/#!forum/soc.culture.indonesia", "https://groups.google.com/forum/"},
 		{"https://www.dw.com/ru/беларусь/s-9500", "https://www.dw.com/ru/%D0%B1%D0%B5%D0%BB%D0%B0%D1%80%D1%83%D1%81%D1%8C/s-9500"},
