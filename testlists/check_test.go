@@ -110,3 +110,27 @@ func TestQuirksOfRealFilesAreAccepted(t *testing.T) {
 		t.Errorf("key of the Cyrillic URL: %s", entries[1].Key())
 	}
 }
+
+func TestValidateFileUsesItsFolder(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, excerpts, dir)
+	ir := filepath.Join(dir, "ir.csv")
+	if ps := ValidateFile(ir); len(ps) != 0 {
+		t.Fatalf("a good file: %v", ps)
+	}
+	appendRow(t, ir, "https://4genderjustice.org/,HUMR,Human Rights Issues,2014-04-15,citizenlab,")
+	appendRow(t, ir, "https://a.example.org/,HAL,Culture,2014-04-15,citizenlab,")
+	ps := ValidateFile(ir)
+	if len(ps) != 2 || !strings.Contains(ps[0].Error(), "ir.csv:62: https://4genderjustice.org/ is already in global.csv (line 2)") ||
+		!strings.Contains(ps[1].Error(), "ir.csv:63: HAL (History, arts and literature) is a legacy category code") {
+		t.Errorf("problems: %v", ps)
+	}
+	// Alone in a folder, a file is checked against the built-in codes.
+	lone := filepath.Join(t.TempDir(), "xx.csv")
+	if err := writeFile(lone, strings.Join(Header, ",")+"\nhttps://a.example.org/,COFFEE,Coffee,2014-04-15,me,\n"); err != nil {
+		t.Fatal(err)
+	}
+	if ps := ValidateFile(lone); len(ps) != 1 || !strings.Contains(ps[0].Error(), `xx.csv:2: category_code "COFFEE" is not in the category legend`) {
+		t.Errorf("lone file: %v", ps)
+	}
+}

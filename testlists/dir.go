@@ -143,3 +143,29 @@ func (s *Set) String() string {
 	}
 	return fmt.Sprintf("%d lists, %d URLs from %s", len(s.Lists), n, s.Dir)
 }
+
+// ValidateFile checks one list file as LoadDir would: strictly, against
+// the legend of its folder (the built-in category codes when there is
+// none), and, for a country list, against the global list beside it.
+func ValidateFile(path string) []*Problem {
+	dir := filepath.Dir(path)
+	var all []*Problem
+	lg := readLegends(dir, &all)
+	all = slices.DeleteFunc(all, func(p *Problem) bool { return p.Severity == Warning }) // a lone file needs no legend
+	entries, ps := ReadPath(path)
+	all = append(all, ps...)
+	name := strings.ToLower(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
+	set := &Set{Dir: dir, Legend: lg, Lists: map[string]*List{name: {Name: name, Path: path, Entries: entries}}}
+	if gp := filepath.Join(dir, GlobalName+".csv"); name != GlobalName {
+		if g, gps := ReadPath(gp); len(gps) == 0 {
+			set.Lists[GlobalName] = &List{Name: GlobalName, Path: gp, Entries: g}
+		}
+	}
+	for _, p := range set.check() {
+		if p.File == filepath.ToSlash(path) {
+			all = append(all, p)
+		}
+	}
+	sortProblems(all)
+	return all
+}
