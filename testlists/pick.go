@@ -2,6 +2,7 @@ package testlists
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -58,13 +59,69 @@ func CheckInTargets(ts []Target) []probeapi.CheckInTarget {
 	return out
 }
 
-// candidate is a URL in the running for one Pick, with its sort keys.
+// candidate is a URL in the running for one Pick. Its sort keys are
+// packed so that smaller is better: hi = (^minute of an unmeasured verdict
+// change, or all ones) << 32 | last handed in this network; lo = last
+// handed in the country << 32 | tie-break.
 type candidate struct {
-	idx     int32
-	changed uint32 // minute of a verdict change not yet re-measured here; 0 if none
-	network uint32 // last handed out or measured in this network
-	country uint32 // … anywhere in the country
-	tie     uint64
+	hi, lo uint64
+	idx    int32
+}
+
+func (a candidate) less(b candidate) bool { return a.hi < b.hi || a.hi == b.hi && a.lo < b.lo }
+
+// best keeps the n smallest candidates offered, in a max-heap, so that a
+// check-in costs O(URLs + n log n) rather than a sort of the whole list.
+type best struct {
+	n    int
+	heap []candidate
+}
+
+func (h *best) offer(c candidate) {
+	if len(h.heap) < h.n {
+		h.heap = append(h.heap, c)
+		for i := len(h.heap) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !h.heap[p].less(h.heap[i]) {
+				break
+			}
+			h.heap[p], h.heap[i] = h.heap[i], h.heap[p]
+			i = p
+		}
+		return
+	}
+	if !c.less(h.heap[0]) {
+		return
+	}
+	h.heap[0] = c
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(h.heap) && h.heap[m].less(h.heap[l]) {
+			m = l
+		}
+		if r < len(h.heap) && h.heap[m].less(h.heap[r]) {
+			m = r
+		}
+		if m == i {
+			return
+		}
+		h.heap[i], h.heap[m] = h.heap[m], h.heap[i]
+		i = m
+	}
+}
+
+// sorted returns the kept candidates, best first.
+func (h *best) sorted() []candidate {
+	slices.SortFunc(h.heap, func(a, b candidate) int {
+		if a.less(b) {
+			return -1
+		}
+		if b.less(a) {
+			return 1
+		}
+		return 0
+	})
+	return h.heap
 }
 
 // Pick chooses the targets for one check-in and records them as handed
@@ -109,20 +166,25 @@ func (s *Store) Pick(ctx context.Context, req Request) []Target {
 	cs := s.rot.country(cc, m)
 	cs.expire(horizon)
 	ns := s.rot.network(networkID{cc, strings.ToUpper(strings.TrimSpace(req.ASN))}, m)
-	cands := make([]candidate, 0, len(m.items))
+	top := best{n: n, heap: make([]candidate, 0, min(n, len(m.items)))}
 	for i, it := range m.items {
 		cat := it.target.CategoryCode
 		if len(only) > 0 && !only[cat] || optOut[cat] {
 			continue
 		}
-		c := candidate{idx: int32(i), network: ns.last[i], country: cs.last[i], tie: it.tie}
-		if at, ok := cs.changed[it.target.URL]; ok && ns.last[i] < at {
-			c.changed = at
+		changed := uint32(math.MaxUint32)
+		if len(cs.changed) > 0 {
+			if at, ok := cs.changed[it.target.URL]; ok && ns.last[i] < at {
+				changed = ^at
+			}
 		}
-		cands = append(cands, c)
+		top.offer(candidate{
+			hi:  uint64(changed)<<32 | uint64(ns.last[i]),
+			lo:  uint64(cs.last[i])<<32 | it.tie&math.MaxUint32,
+			idx: int32(i),
+		})
 	}
-	slices.SortFunc(cands, compareCandidates)
-	cands = cands[:min(n, len(cands))]
+	cands := top.sorted()
 	out := make([]Target, len(cands))
 	for i, c := range cands {
 		ns.last[c.idx], cs.last[c.idx] = nowM, nowM
@@ -130,30 +192,6 @@ func (s *Store) Pick(ctx context.Context, req Request) []Target {
 	}
 	return out
 }
-
-func compareCandidates(a, b candidate) int {
-	switch {
-	case a.changed != b.changed:
-		return cmpDesc(a.changed, b.changed)
-	case a.network != b.network:
-		return cmpAsc(a.network, b.network)
-	case a.country != b.country:
-		return cmpAsc(a.country, b.country)
-	}
-	return cmpAsc(a.tie, b.tie)
-}
-
-func cmpAsc[T uint32 | uint64](a, b T) int {
-	if a < b {
-		return -1
-	}
-	if a > b {
-		return 1
-	}
-	return 0
-}
-
-func cmpDesc[T uint32 | uint64](a, b T) int { return -cmpAsc(a, b) }
 
 // VerdictChanged tells the Store that the analysis' verdict for url in
 // country cc changed at the given time (blocked → ok or the other way):
