@@ -19,7 +19,7 @@ func benchDir(b *testing.B) string {
 		return d
 	}
 	dir := b.TempDir()
-	copyDirB(b, excerpts, dir)
+	copyDir(b, excerpts, dir)
 	for name, n := range map[string]int{"global": 1722, "ir": 903} {
 		real, ps := ReadPath(filepath.Join(excerpts, name+".csv"))
 		if len(ps) > 0 {
@@ -41,25 +41,6 @@ func benchDir(b *testing.B) string {
 		f.Close()
 	}
 	return dir
-}
-
-func copyDirB(b *testing.B, from, to string) {
-	des, err := os.ReadDir(from)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, de := range des {
-		if de.IsDir() {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(from, de.Name()))
-		if err == nil {
-			err = os.WriteFile(filepath.Join(to, de.Name()), data, 0o644)
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
 }
 
 // BenchmarkPick: one check-in of 100 targets in a country of 2,600 URLs,

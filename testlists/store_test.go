@@ -263,3 +263,49 @@ func appendRow(t *testing.T, path, row string) {
 		t.Fatal(err)
 	}
 }
+
+// TestEveryCountryGetsARotatingSet checks every country of the lists (the
+// excerpts, or a real checkout named by SONDE_TEST_LISTS) and codes with
+// no list: each check-in has distinct URLs of the right countries, and
+// ⌈URLs/Max⌉ check-ins from alternating networks cover the country.
+func TestEveryCountryGetsARotatingSet(t *testing.T) {
+	dir := cmpOr(os.Getenv("SONDE_TEST_LISTS"), excerpts)
+	s := openExcerpts(t, Config{Dir: dir})
+	ccs := []string{"ZZ", "xx"} // no list: the global list alone
+	for _, name := range s.Set().Names() {
+		if l := s.Set().Lists[name]; l.IsCountry() {
+			ccs = append(ccs, strings.ToUpper(name))
+		}
+	}
+	if s.Set().Lists["br"] == nil {
+		ccs = append(ccs, "BR")
+	}
+	const perCheckIn = 100
+	for _, cc := range ccs {
+		all := served(t, s, countryCode(cc))
+		seen := map[string]bool{}
+		for i := range (len(all) + perCheckIn - 1) / perCheckIn {
+			ts := s.Pick(context.Background(), Request{CC: cc, ASN: fmt.Sprint("AS", i%2), Max: perCheckIn, Now: day0.Add(time.Duration(i) * time.Hour)})
+			if want := min(perCheckIn, len(all)); len(ts) != want {
+				t.Fatalf("%s: check-in %d got %d targets, want %d", cc, i, len(ts), want)
+			}
+			inThis := map[string]bool{}
+			for _, tg := range ts {
+				if inThis[tg.URL] || (tg.CountryCode != "XX" && tg.CountryCode != strings.ToUpper(cc)) {
+					t.Fatalf("%s: bad target %+v in check-in %d", cc, tg, i)
+				}
+				inThis[tg.URL], seen[tg.URL] = true, true
+			}
+		}
+		if len(seen) != len(all) {
+			t.Errorf("%s: %d of %d URLs handed out", cc, len(seen), len(all))
+		}
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

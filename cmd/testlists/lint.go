@@ -39,20 +39,15 @@ func lint(args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", 5*time.Second, "time limit of each lookup with --resolve")
 	concurrency := fs.Int("concurrency", 16, "lookups in flight at once with --resolve")
 	failWarn := fs.Bool("fail-on-warnings", false, "exit 1 on warnings too")
-	fs.Usage = func() { fmt.Fprint(fs.Output(), lintHelp); fs.PrintDefaults() }
-	dirs, code := parseArgs(fs, args)
+	dir, code := oneDir(fs, lintHelp, args)
 	if code >= 0 {
 		return code
-	}
-	if len(dirs) != 1 {
-		fmt.Fprintln(stderr, "testlists lint: give one folder of lists")
-		return 2
 	}
 	if *concurrency < 1 || *timeout <= 0 {
 		fmt.Fprintln(stderr, "testlists lint: --concurrency and --timeout must be positive")
 		return 2
 	}
-	set, ps := testlists.LoadDir(dirs[0])
+	set, ps := testlists.LoadDir(dir)
 	ps = append(ps, testlists.Lint(set)...)
 	if *resolve {
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)

@@ -30,16 +30,11 @@ func stats(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print JSON instead of tables")
 	country := fs.String("country", "", "only this list (a country code, or global)")
-	fs.Usage = func() { fmt.Fprint(fs.Output(), statsHelp); fs.PrintDefaults() }
-	dirs, code := parseArgs(fs, args)
+	dir, code := oneDir(fs, statsHelp, args)
 	if code >= 0 {
 		return code
 	}
-	if len(dirs) != 1 {
-		fmt.Fprintln(stderr, "testlists stats: give one folder of lists")
-		return 2
-	}
-	set, ps := testlists.LoadDir(dirs[0])
+	set, ps := testlists.LoadDir(dir)
 	if errs := testlists.Errors(ps); len(errs) > 0 {
 		fmt.Fprintf(stderr, "testlists: %s; rows with errors are not counted (run testlists validate)\n", plural(len(errs), "error"))
 	}

@@ -28,7 +28,7 @@ func validate(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	quiet := fs.Bool("q", false, "print errors only, not warnings")
 	lenient := fs.Bool("lenient", false, "check FILEs as the probe reads a volunteer's local list (a url column alone is fine)")
-	fs.Usage = func() { fmt.Fprint(fs.Output(), validateHelp); fs.PrintDefaults() }
+	fs.Usage = usageFunc(fs, validateHelp)
 	paths, code := parseArgs(fs, args)
 	if code >= 0 {
 		return code
@@ -100,4 +100,22 @@ func parseArgs(fs *flag.FlagSet, args []string) (rest []string, code int) {
 		rest = append(rest, args[0])
 		args = args[1:]
 	}
+}
+
+// oneDir parses the flags of a command that takes one folder.
+func oneDir(fs *flag.FlagSet, help string, args []string) (dir string, code int) {
+	fs.Usage = usageFunc(fs, help)
+	dirs, code := parseArgs(fs, args)
+	if code >= 0 {
+		return "", code
+	}
+	if len(dirs) != 1 {
+		fmt.Fprintf(fs.Output(), "testlists %s: give one folder of lists\n", fs.Name())
+		return "", 2
+	}
+	return dirs[0], -1
+}
+
+func usageFunc(fs *flag.FlagSet, help string) func() {
+	return func() { fmt.Fprint(fs.Output(), help); fs.PrintDefaults() }
 }
