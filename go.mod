@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/ClickHouse/clickhouse-go/v2 v2.50.0
 	github.com/miekg/dns v1.1.73
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (
