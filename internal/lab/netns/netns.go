@@ -35,10 +35,10 @@ var Roles = []string{Probe, Censor, Inet}
 // Set is one lab's namespaces and the processes started in them.
 type Set struct {
 	// ID is the lab's random identifier (6 hex digits).
-	ID   string
+	ID       string
 	lock     *os.File
 	lockPath string
-	logf func(format string, args ...any)
+	logf     func(format string, args ...any)
 
 	mu     sync.Mutex
 	procs  []*exec.Cmd
