@@ -197,7 +197,13 @@ func (s *Set) Start(cmd *exec.Cmd) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", strings.Join(cmd.Args, " "), err)
 	}
-	s.procs = append(s.procs, cmd)
+	live := s.procs[:0]
+	for _, p := range s.procs {
+		if processAlive(p.Process.Pid) {
+			live = append(live, p)
+		}
+	}
+	s.procs = append(live, cmd)
 	return nil
 }
 
@@ -218,10 +224,12 @@ func (s *Set) Close() error {
 	}
 	deadline := time.Now().Add(3 * time.Second)
 	for _, p := range procs {
-		for p.ProcessState == nil && processAlive(p.Process.Pid) && time.Now().Before(deadline) {
+		for processAlive(p.Process.Pid) && time.Now().Before(deadline) {
 			time.Sleep(20 * time.Millisecond)
 		}
-		_ = killGroup(p, syscall.SIGKILL)
+		if processAlive(p.Process.Pid) {
+			_ = killGroup(p, syscall.SIGKILL)
+		}
 	}
 	err := remove(context.Background(), s.logf, s.ID)
 	if s.lock != nil {
