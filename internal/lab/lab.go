@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -11,7 +10,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -83,6 +81,7 @@ type Lab struct {
 	ownDir  bool
 	mu      sync.Mutex
 	stdins  []io.Closer
+	wg      sync.WaitGroup // child reapers
 	closeMu sync.Mutex
 	closed  bool
 }
@@ -170,34 +169,32 @@ func (l *Lab) startChild(ctx context.Context, host Host, role string, config any
 	cmd := l.set.Command(context.WithoutCancel(ctx), string(host), l.cfg.Exe)
 	cmd.Env = append(os.Environ(), childEnv+"="+role)
 	cmd.Stderr = logf
+	ready := &readyWriter{ready: make(chan struct{})}
+	cmd.Stdout = ready
 	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return err
-	}
-	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
 	}
 	if err := l.set.Start(cmd); err != nil {
 		return fmt.Errorf("lab: %w", err)
 	}
+	exited := make(chan struct{})
+	l.wg.Add(1)
+	go func() { // reap the child whenever it ends
+		defer l.wg.Done()
+		_ = cmd.Wait()
+		close(exited)
+	}()
 	l.mu.Lock()
 	l.stdins = append(l.stdins, stdin)
 	l.mu.Unlock()
 	if _, err := stdin.Write(append(data, '\n')); err != nil {
 		return fmt.Errorf("lab: %s: %w", role, err)
 	}
-	ready := make(chan error, 1)
-	go func() {
-		line, err := bufio.NewReader(io.LimitReader(stdout, 1024)).ReadString('\n')
-		if err == nil && strings.TrimSpace(line) != "ready" {
-			err = fmt.Errorf("said %q", line)
-		}
-		ready <- err
-		_, _ = io.Copy(io.Discard, stdout)
-	}()
 	select {
-	case err = <-ready:
+	case <-ready.ready:
+	case <-exited:
+		err = errors.New("exited")
 	case <-time.After(30 * time.Second):
 		err = errors.New("not ready after 30s")
 	case <-ctx.Done():
@@ -240,8 +237,26 @@ func (l *Lab) Close() error {
 	if l.set != nil {
 		err = l.set.Close()
 	}
+	l.wg.Wait()
 	l.removeDir()
 	return err
+}
+
+// readyWriter closes ready when the child prints its first line.
+type readyWriter struct {
+	mu    sync.Mutex
+	seen  bool
+	ready chan struct{}
+}
+
+func (w *readyWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.seen && bytes.Contains(p, []byte("\n")) {
+		w.seen = true
+		close(w.ready)
+	}
+	return len(p), nil
 }
 
 func (l *Lab) removeDir() {

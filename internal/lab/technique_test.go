@@ -139,3 +139,7 @@ func TestThrottling(t *testing.T) {
 		}
 	}
 }
+
+func checkDNS(name string) check.Request {
+	return check.Request{Kind: check.DNS, Name: name, Server: "203.0.113.53:53", Listen: 300 * time.Millisecond}
+}
