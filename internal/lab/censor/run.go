@@ -196,10 +196,15 @@ func nft(ctx context.Context, script string) error {
 	return run(ctx, []byte(script), "nft", "-f", "-")
 }
 
+// commandPrefix goes before every nft and tc command (tests run them in a
+// scratch namespace with "ip netns exec NAME").
+var commandPrefix []string
+
 func run(ctx context.Context, stdin []byte, name string, args ...string) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
+	argv := append(append(append([]string{}, commandPrefix...), name), args...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Stdin = bytes.NewReader(stdin)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("censor: %s %s: %w: %s", name, strings.Join(args, " "), err, strings.TrimSpace(string(out)))

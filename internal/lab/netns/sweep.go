@@ -33,6 +33,7 @@ func Sweep(ctx context.Context, logf func(string, ...any)) ([]string, error) {
 			errs = append(errs, err)
 		}
 		os.Remove(filepath.Join(LockDir, id+".lock"))
+		os.Remove(filepath.Join(LockDir, id+".json")) // censorlab up's state
 		swept = append(swept, id)
 	}
 	return swept, errors.Join(errs...)
