@@ -22,7 +22,7 @@ func TestRulesetShape(t *testing.T) {
 	rs := p.Ruleset("probe0")
 	for _, want := range []string{
 		`iifname "probe0" ip daddr != 198.51.100.53 udp dport 53 dnat to 198.51.100.53`, // hijack
-		`ip daddr { 203.0.113.17/32 } drop`,                                            // telegram.org blackholed
+		`ip daddr { 203.0.113.17/32 } drop`,                                             // telegram.org blackholed
 		`ip saddr { 203.0.113.17/32 } drop`,
 		`ip daddr { 203.0.113.13/32 } udp dport { 443 } drop`, // signal.org QUIC
 		`@throttle0 meta priority set 1:10`,                   // youtube by SNI
