@@ -274,3 +274,6 @@ func Leftovers(id string) []string { return netns.Leftovers(id) }
 // Sweep removes the leftovers of labs whose process died and returns
 // their IDs; labs still running are left alone.
 func Sweep(ctx context.Context) ([]string, error) { return netns.Sweep(ctx, nil) }
+
+// checkRoot says what the lab lacks on this machine (root, ip, nft, tc).
+func checkRoot() error { return netns.Check() }
