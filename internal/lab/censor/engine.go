@@ -120,9 +120,8 @@ func (e *Engine) onTCP(eth *layers.Ethernet, ip *layers.IPv4, tcp *layers.TCP) {
 	}
 	key := keyOf(ip, tcp)
 	if tcp.SYN || tcp.RST || tcp.FIN && len(tcp.Payload) == 0 {
-		if !tcp.SYN {
-			e.flows.drop(key)
-		}
+		// A new connection (the port may be reused) or the end of one.
+		e.flows.drop(key)
 		return
 	}
 	if len(tcp.Payload) == 0 {
