@@ -1,0 +1,63 @@
+package scenario
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sonde-project/sonde/internal/verdict"
+)
+
+// Mismatch is a target whose verdict is not the expected one.
+type Mismatch struct {
+	Target Target
+	// Got is the verdict found; nil when none was.
+	Got *verdict.Verdict
+}
+
+func (m Mismatch) String() string {
+	want := fmt.Sprintf("blocking %s, confidence %s", m.Target.Expect.Blocking, m.Target.Expect.Confidence)
+	if m.Got == nil {
+		return fmt.Sprintf("%s %s: no verdict; want %s", m.Target.TestName(), m.Target.URL, want)
+	}
+	got := Blocking{m.Got.Blocking}.String()
+	if got == "" {
+		got = "null"
+	}
+	s := fmt.Sprintf("%s %s: got blocking %s, confidence %s; want %s", m.Target.TestName(), m.Target.URL, got, m.Got.Confidence, want)
+	if m.Got.Explanation != "" {
+		s += " (" + m.Got.Explanation + ")"
+	}
+	return s
+}
+
+// Compare matches verdicts to the scenario's targets (by test name and
+// input; a trailing slash does not matter) and returns the targets whose
+// verdict differs from the expectation in blocking or confidence, or has
+// no verdict at all. When a target has several verdicts (repeated
+// measurements), each must match.
+func (s *Scenario) Compare(verdicts []verdict.Verdict) []Mismatch {
+	byKey := map[string][]*verdict.Verdict{}
+	for i := range verdicts {
+		v := &verdicts[i]
+		k := key(v.TestName, v.Input)
+		byKey[k] = append(byKey[k], v)
+	}
+	var out []Mismatch
+	for _, t := range s.Targets {
+		got := byKey[key(t.TestName(), t.URL)]
+		if len(got) == 0 {
+			out = append(out, Mismatch{Target: t})
+			continue
+		}
+		for _, v := range got {
+			if (Blocking{v.Blocking}).String() != t.Expect.Blocking.String() || string(v.Confidence) != t.Expect.Confidence {
+				out = append(out, Mismatch{Target: t, Got: v})
+			}
+		}
+	}
+	return out
+}
+
+func key(test, input string) string {
+	return test + " " + strings.TrimSuffix(input, "/")
+}
