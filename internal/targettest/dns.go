@@ -161,7 +161,9 @@ func (s *DNSServer) Close() {
 		close(s.done)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		s.udp.ShutdownContext(ctx) //nolint:errcheck // best effort in cleanup
+		if s.udp != nil {
+			s.udp.ShutdownContext(ctx) //nolint:errcheck // best effort in cleanup
+		}
 		s.tcp.ShutdownContext(ctx) //nolint:errcheck // best effort in cleanup
 	})
 }

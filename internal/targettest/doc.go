@@ -21,7 +21,8 @@
 //   - [NewDNSServer] with a [DNSBehavior]: [Answer] from a [Zone] (a lying
 //     resolver is Answer with a forged zone), [Inject] (a fast forged answer
 //     then the real one, as on-path injectors do), [Silent], [Rcode]
-//     (NXDOMAIN, SERVFAIL, REFUSED). UDP and TCP on the same port.
+//     (NXDOMAIN, SERVFAIL, REFUSED). UDP and TCP on the same port;
+//     [NewDoTServer] and [DoHHandler] for DNS over TLS and over HTTPS.
 //   - [NewHTTPSServer] / [NewHTTPServer]: net/http servers with HTTP/1.1 and
 //     HTTP/2, a certificate per name, and optional TCP resets for chosen
 //     SNIs (an SNI-filtering middlebox); [NewHTTP3Server] from quic-go.
