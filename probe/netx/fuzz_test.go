@@ -1,6 +1,7 @@
 package netx
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -53,4 +54,23 @@ func FuzzParseReply(f *testing.F) {
 		}
 		replyFailure(reply, dns.TypeA)
 	})
+}
+
+func TestDecodeOptions(t *testing.T) {
+	var o struct {
+		SNI     string `option:"sni"`
+		Control string `option:"control_sni"`
+		Other   int
+	}
+	if err := DecodeOptions(map[string]string{"sni": "a.example", "control_sni": "b.example"}, &o); err != nil || o.SNI != "a.example" || o.Control != "b.example" {
+		t.Fatalf("%+v %v", o, err)
+	}
+	err := DecodeOptions(map[string]string{"snii": "x"}, &o)
+	if err == nil || err.Error() != "unknown option snii (this test knows: control_sni, sni)" {
+		t.Fatalf("got %v", err)
+	}
+	var none struct{}
+	if err := DecodeOptions(map[string]string{"x": "1"}, &none); err == nil || !strings.Contains(err.Error(), "takes no options") {
+		t.Fatalf("got %v", err)
+	}
 }
