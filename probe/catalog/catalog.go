@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/sonde-project/sonde/probe/nettest"
+	"github.com/sonde-project/sonde/probe/nettest/dns"
 )
 
 // Entry describes one test for the runner and for --help.
@@ -19,7 +20,13 @@ type Entry struct {
 }
 
 // Tests maps each test_name to its entry.
-var Tests = map[string]Entry{}
+var Tests = map[string]Entry{
+	"dns": {
+		New:     func() nettest.Measurer { return dns.Measurer{} },
+		Input:   "a domain (example.org) or a URL",
+		Summary: "Looks up a site's address and watches for forged DNS answers (-O resolver=udp://IP:53, -O types=A,AAAA,HTTPS)",
+	},
+}
 
 // Names returns the test names, sorted.
 func Names() []string {
