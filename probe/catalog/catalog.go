@@ -7,6 +7,7 @@ import (
 
 	"github.com/sonde-project/sonde/probe/nettest"
 	"github.com/sonde-project/sonde/probe/nettest/dns"
+	"github.com/sonde-project/sonde/probe/nettest/tcpconnect"
 )
 
 // Entry describes one test for the runner and for --help.
@@ -25,6 +26,11 @@ var Tests = map[string]Entry{
 		New:     func() nettest.Measurer { return dns.Measurer{} },
 		Input:   "a domain (example.org) or a URL",
 		Summary: "Looks up a site's address and watches for forged DNS answers (-O resolver=udp://IP:53, -O types=A,AAAA,HTTPS)",
+	},
+	"tcpconnect": {
+		New:     func() nettest.Measurer { return tcpconnect.Measurer{} },
+		Input:   "host:port (example.org:443) or a URL",
+		Summary: "Checks whether a server accepts TCP connections on a port",
 	},
 }
 
