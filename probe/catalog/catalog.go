@@ -8,6 +8,7 @@ import (
 	"github.com/sonde-project/sonde/probe/nettest"
 	"github.com/sonde-project/sonde/probe/nettest/dns"
 	"github.com/sonde-project/sonde/probe/nettest/tcpconnect"
+	"github.com/sonde-project/sonde/probe/nettest/tls"
 )
 
 // Entry describes one test for the runner and for --help.
@@ -31,6 +32,11 @@ var Tests = map[string]Entry{
 		New:     func() nettest.Measurer { return tcpconnect.Measurer{} },
 		Input:   "host:port (example.org:443) or a URL",
 		Summary: "Checks whether a server accepts TCP connections on a port",
+	},
+	"tls": {
+		New:     func() nettest.Measurer { return tls.Measurer{} },
+		Input:   "a host (example.org), host:port or an https:// URL",
+		Summary: "Checks whether a secure (TLS) connection to a site goes through (-O sni=NAME, -O control_sni=BENIGN-NAME)",
 	},
 }
 
