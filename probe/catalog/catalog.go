@@ -7,6 +7,7 @@ import (
 
 	"github.com/sonde-project/sonde/probe/nettest"
 	"github.com/sonde-project/sonde/probe/nettest/dns"
+	"github.com/sonde-project/sonde/probe/nettest/http"
 	"github.com/sonde-project/sonde/probe/nettest/tcpconnect"
 	"github.com/sonde-project/sonde/probe/nettest/tls"
 )
@@ -37,6 +38,11 @@ var Tests = map[string]Entry{
 		New:     func() nettest.Measurer { return tls.Measurer{} },
 		Input:   "a host (example.org), host:port or an https:// URL",
 		Summary: "Checks whether a secure (TLS) connection to a site goes through (-O sni=NAME, -O control_sni=BENIGN-NAME)",
+	},
+	"http": {
+		New:     func() nettest.Measurer { return http.Measurer{} },
+		Input:   "a URL (https://example.org/)",
+		Summary: "Loads a web page as a browser would and records what came back",
 	},
 }
 
