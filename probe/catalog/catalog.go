@@ -8,6 +8,7 @@ import (
 	"github.com/sonde-project/sonde/probe/nettest"
 	"github.com/sonde-project/sonde/probe/nettest/dns"
 	"github.com/sonde-project/sonde/probe/nettest/http"
+	"github.com/sonde-project/sonde/probe/nettest/quic"
 	"github.com/sonde-project/sonde/probe/nettest/tcpconnect"
 	"github.com/sonde-project/sonde/probe/nettest/tls"
 )
@@ -43,6 +44,11 @@ var Tests = map[string]Entry{
 		New:     func() nettest.Measurer { return http.Measurer{} },
 		Input:   "a URL (https://example.org/)",
 		Summary: "Loads a web page as a browser would and records what came back",
+	},
+	"quic": {
+		New:     func() nettest.Measurer { return quic.Measurer{} },
+		Input:   "an https:// URL or host[:port]",
+		Summary: "Loads a web page over QUIC (HTTP/3), which some networks block while allowing ordinary HTTPS",
 	},
 }
 
