@@ -1,10 +1,6 @@
 package targettest
 
-import (
-	"encoding/binary"
-	"net"
-	"sync"
-)
+import "encoding/binary"
 
 // DraftQUICVersion is a QUIC version no current client speaks (draft-29).
 const DraftQUICVersion = 0xff00001d
@@ -16,27 +12,7 @@ const DraftQUICVersion = 0xff00001d
 // ("127.0.0.1:PORT") and closes at the end of the test.
 func NewQUICVersionNegotiator(tb T, versions ...uint32) string {
 	tb.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatalf("targettest: QUIC version negotiator: %v", err)
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		buf := make([]byte, 1<<16)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			if vn := VersionNegotiation(buf[:n], versions); vn != nil {
-				pc.WriteTo(vn, from) //nolint:errcheck // the client retries or times out
-			}
-		}
-	}()
-	tb.Cleanup(func() { pc.Close(); wg.Wait() })
-	return pc.LocalAddr().String()
+	return serveUDP(tb, "QUIC version negotiator", func(p []byte) []byte { return VersionNegotiation(p, versions) })
 }
 
 // VersionNegotiation returns the Version Negotiation packet answering the
