@@ -37,9 +37,9 @@ func TestFailureStrings(t *testing.T) {
 		return targettest.NewQUICServer(t, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: protos}, nil).Addr
 	}
 
-	type op func(ctx context.Context, n *Net) (error, func(measurement.Steps) *string)
+	type op func(ctx context.Context, n *Net) (func(measurement.Steps) *string, error)
 	handshake := func(addr, sni string) op {
-		return func(ctx context.Context, n *Net) (error, func(measurement.Steps) *string) {
+		return func(ctx context.Context, n *Net) (func(measurement.Steps) *string, error) {
 			conn, err := n.DialTCP(ctx, addr)
 			if err == nil {
 				var tc *TLSConn
@@ -47,32 +47,32 @@ func TestFailureStrings(t *testing.T) {
 					tc.Close()
 				}
 			}
-			return err, func(s measurement.Steps) *string { return s.TLSHandshakes[0].Failure }
+			return func(s measurement.Steps) *string { return s.TLSHandshakes[0].Failure }, err
 		}
 	}
 	connect := func(addr string) op {
-		return func(ctx context.Context, n *Net) (error, func(measurement.Steps) *string) {
+		return func(ctx context.Context, n *Net) (func(measurement.Steps) *string, error) {
 			_, err := n.DialTCP(ctx, addr)
-			return err, func(s measurement.Steps) *string { return s.TCPConnect[0].Status.Failure }
+			return func(s measurement.Steps) *string { return s.TCPConnect[0].Status.Failure }, err
 		}
 	}
 	lookup := func(resolver string, qtype uint16) op {
-		return func(ctx context.Context, n *Net) (error, func(measurement.Steps) *string) {
+		return func(ctx context.Context, n *Net) (func(measurement.Steps) *string, error) {
 			r, err := n.NewResolver(resolver)
 			if err != nil {
 				t.Fatal(err)
 			}
 			_, err = r.Lookup(ctx, "example.org", qtype)
-			return err, func(s measurement.Steps) *string { return s.Queries[0].Failure }
+			return func(s measurement.Steps) *string { return s.Queries[0].Failure }, err
 		}
 	}
 	quicHandshake := func(addr, sni string) op {
-		return func(ctx context.Context, n *Net) (error, func(measurement.Steps) *string) {
+		return func(ctx context.Context, n *Net) (func(measurement.Steps) *string, error) {
 			conn, err := n.QUICHandshake(ctx, addr, TLSConfig{ServerName: sni})
 			if err == nil {
 				conn.CloseWithError(0, "")
 			}
-			return err, func(s measurement.Steps) *string { return s.QUICHandshakes[0].Failure }
+			return func(s measurement.Steps) *string { return s.QUICHandshakes[0].Failure }, err
 		}
 	}
 
@@ -111,7 +111,7 @@ func TestFailureStrings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err, recorded := c.op(context.Background(), n)
+			recorded, err := c.op(context.Background(), n)
 			if got := failure.Classify(err); got != c.want {
 				t.Fatalf("returned %q, want %q (%v)", got, c.want, err)
 			}
