@@ -60,7 +60,7 @@ type Spool struct {
 
 	cp *checkpointFile // owned by the reader
 	w  *segmentWriter  // owned by the writer goroutine
-	r reader         // owned by the reader
+	r  reader          // owned by the reader
 }
 
 // Open opens (or creates) the spool in cfg.Dir, recovers every segment's
