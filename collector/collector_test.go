@@ -268,3 +268,7 @@ func TestBatchSubmit(t *testing.T) {
 	}
 	waitCount(t, f.conn, "SELECT count() FROM measurements", 3)
 }
+
+func contextWithCancel() (context.Context, context.CancelFunc) {
+	return context.WithCancel(context.Background())
+}

@@ -57,6 +57,7 @@ type Service struct {
 	handler    http.Handler
 	loadCancel context.CancelFunc
 	loadDone   chan struct{}
+	finishing  chan struct{} // closed by Close
 	closeOnce  sync.Once
 }
 
@@ -114,7 +115,7 @@ func Open(cfg Config, deps Deps) (*Service, error) {
 // connection to ClickHouse (retried until it works) and then the loader.
 func (s *Service) startLoader() {
 	ctx, cancel := context.WithCancel(context.Background())
-	s.loadCancel, s.loadDone = cancel, make(chan struct{})
+	s.loadCancel, s.loadDone, s.finishing = cancel, make(chan struct{}), make(chan struct{})
 	conn, err := warehouse.Open(s.cfg.ClickHouse)
 	if err != nil { // only an invalid config, which Validate caught
 		panic(err)
@@ -140,6 +141,8 @@ func (s *Service) startLoader() {
 			s.log.Warn("ClickHouse is not ready; uploads go to the spool meanwhile", "err", err, "retry_in", backoff)
 			select {
 			case <-ctx.Done():
+				return
+			case <-s.finishing: // shutting down before ClickHouse ever came: the spool keeps it all
 				return
 			case <-time.After(backoff):
 			}
@@ -205,6 +208,7 @@ func (s *Service) Close(ctx context.Context) error {
 	var err error
 	s.closeOnce.Do(func() {
 		s.loader.Finish()
+		close(s.finishing)
 		select {
 		case <-s.loadDone:
 		case <-ctx.Done():

@@ -20,9 +20,10 @@ import (
 // ingest validates, scrubs and spools measurements, and answers for each.
 // The spool append is one group-committed write: when it fails, nothing of
 // the request is acknowledged and the error is returned.
-func (s *Service) ingest(ctx context.Context, raws [][]byte, uploader netip.Addr, reportID string) ([]probeapi.BatchResult, *Rejection) {
+func (s *Service) ingest(ctx context.Context, raws [][]byte, uploader netip.Addr, reportID string) ([]probeapi.BatchResult, []int, *Rejection) {
 	start := s.now()
 	results := make([]probeapi.BatchResult, len(raws))
+	codes := make([]int, len(raws))
 	var records [][]byte
 	var uids []string
 	inRequest := map[string]bool{}
@@ -45,6 +46,7 @@ func (s *Service) ingest(ctx context.Context, raws [][]byte, uploader netip.Addr
 		if rej != nil {
 			s.met.rejected.Add(1)
 			results[i] = probeapi.BatchResult{Status: probeapi.StatusRejected, Error: rej.Reason}
+			codes[i] = rej.Status
 			continue
 		}
 		results[i].MeasurementUID = p.uid
@@ -61,13 +63,13 @@ func (s *Service) ingest(ctx context.Context, raws [][]byte, uploader netip.Addr
 	if len(records) > 0 {
 		if err := s.spool.Append(ctx, records...); err != nil {
 			s.met.spoolErrors.Add(1)
-			return nil, spoolRejection(err, s)
+			return nil, nil, spoolRejection(err, s)
 		}
 		s.recent.add(uids...)
 		s.met.stored.Add(int64(len(records)))
 	}
 	s.met.acked(s.now().Sub(start))
-	return results, nil
+	return results, codes, nil
 }
 
 func spoolRejection(err error, s *Service) *Rejection {
@@ -135,13 +137,13 @@ func (s *Service) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "content is missing")
 		return
 	}
-	results, rej := s.ingest(r.Context(), [][]byte{req.Content}, s.clientAddr(r), reportID)
+	results, codes, rej := s.ingest(r.Context(), [][]byte{req.Content}, s.clientAddr(r), reportID)
 	if rej != nil {
 		writeRejection(w, rej)
 		return
 	}
 	if res := results[0]; res.Status == probeapi.StatusRejected {
-		writeError(w, http.StatusBadRequest, res.Error)
+		writeError(w, codes[0], res.Error)
 		return
 	}
 	writeJSON(w, http.StatusOK, probeapi.SubmitResponse{MeasurementUID: results[0].MeasurementUID})
@@ -211,7 +213,7 @@ func (s *Service) handleBatch(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	results, rej := s.ingest(r.Context(), raws, s.clientAddr(r), "")
+	results, _, rej := s.ingest(r.Context(), raws, s.clientAddr(r), "")
 	if rej != nil {
 		writeRejection(w, rej)
 		return
