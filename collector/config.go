@@ -168,6 +168,10 @@ type CheckInConfig struct {
 	Tests []string `yaml:"tests"`
 	// MaxTargets bounds the targets per test. OPTIONAL: 100.
 	MaxTargets int `yaml:"max_targets"`
+	// TestLists is a folder of Citizen Lab test lists (a checkout of
+	// citizenlab/test-lists, or its lists/ folder) that the binary hands
+	// targets from. OPTIONAL: without it check-ins carry no targets.
+	TestLists string `yaml:"test_lists"`
 }
 
 // ControlHelperConfig says where the control helper is.

@@ -18,8 +18,11 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/sonde-project/sonde/analysis"
 	"github.com/sonde-project/sonde/collector"
+	"github.com/sonde-project/sonde/internal/probeapi"
 	"github.com/sonde-project/sonde/internal/version"
+	"github.com/sonde-project/sonde/testlists"
 )
 
 const usage = `collector receives measurements from sonde and OONI probes and stores
@@ -86,7 +89,12 @@ func run(args []string) int {
 }
 
 func serve(cfg collector.Config, log *slog.Logger) error {
-	svc, err := collector.Open(cfg, deps(log))
+	d, closeDeps, err := deps(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDeps()
+	svc, err := collector.Open(cfg, d)
 	if err != nil {
 		return err
 	}
@@ -111,17 +119,34 @@ func serve(cfg collector.Config, log *slog.Logger) error {
 	return err
 }
 
-// deps wires the other areas into the collector.
+// deps wires the other areas into the collector: the analysis computes
+// each stored measurement's verdict, the test lists give check-in targets.
 //
-// NOTE for the integrator: the analysis (branch analysis:
-// analysis.Analyze) and the test lists (branch testlists) were not
-// written yet when this was. Wire them here:
-//
-//	Analyze: analysis.Analyze,                  // verdicts in ClickHouse
-//	Targets: <testlists value>,                 // check-in targets (collector.Targets)
-//	ControlHelper: controlhelper.New(...),      // served at control_helper.path
-func deps(log *slog.Logger) collector.Deps {
-	return collector.Deps{Logger: log}
+// NOTE for the integrator: the control helper (collector/controlhelper,
+// written separately) mounts here as Deps.ControlHelper; it is then served
+// at control_helper.path and advertised at check-in.
+func deps(cfg collector.Config, log *slog.Logger) (collector.Deps, func(), error) {
+	d := collector.Deps{Logger: log, Analyze: analysis.Analyze}
+	if cfg.CheckIn.TestLists == "" {
+		log.Warn("check_in.test_lists is not set: check-ins carry no targets")
+		return d, func() {}, nil
+	}
+	store, err := testlists.Open(testlists.Config{Dir: cfg.CheckIn.TestLists, SkipBadRows: true, Logger: log})
+	if err != nil {
+		return d, nil, fmt.Errorf("check_in.test_lists: %w", err)
+	}
+	d.Targets = listTargets{store}
+	return d, func() {}, nil
+}
+
+// listTargets serves check-in targets from the Citizen Lab test lists.
+type listTargets struct{ store *testlists.Store }
+
+func (l listTargets) Targets(ctx context.Context, q collector.TargetQuery) ([]probeapi.CheckInTarget, error) {
+	picked := l.store.Pick(ctx, testlists.Request{
+		CC: q.CC, ASN: fmt.Sprintf("AS%d", q.ASN), Categories: q.Categories, OptOut: q.OptOut, Max: q.Max,
+	})
+	return testlists.CheckInTargets(picked), nil
 }
 
 func logLevel(s string) slog.Level {
