@@ -2,7 +2,6 @@ package collector
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -40,17 +39,9 @@ func (s *Service) handleRegister(w http.ResponseWriter, r *http.Request) {
 		writeRejection(w, tooMany(wait))
 		return
 	}
-	body, rej := readBody(w, r, 16<<10)
-	if rej != nil {
-		writeRejection(w, rej)
-		return
-	}
 	var req probeapi.RegisterRequest
-	if len(body) > 0 {
-		if err := json.Unmarshal(body, &req); err != nil {
-			writeError(w, http.StatusBadRequest, "the body is not a registration request: "+jsonError(err))
-			return
-		}
+	if !readJSON(w, r, 16<<10, &req, "a registration request", true) {
+		return
 	}
 	id, token, err := s.tokens.register(s.now())
 	if err != nil {
@@ -58,7 +49,7 @@ func (s *Service) handleRegister(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "the collector could not save the registration; retry later")
 		return
 	}
-	s.log.Info("probe registered", "probe_id", id, "software", truncate(req.SoftwareName+" "+req.SoftwareVersion, 64))
+	s.log.Info("probe registered", "probe_id", id, "software", truncate(strings.TrimSpace(req.SoftwareName+" "+req.SoftwareVersion), 64))
 	writeJSON(w, http.StatusOK, probeapi.RegisterResponse{ProbeID: id, Token: token})
 }
 
@@ -68,17 +59,9 @@ func (s *Service) handleCheckIn(w http.ResponseWriter, r *http.Request) {
 		writeRejection(w, rej)
 		return
 	}
-	body, rej := readBody(w, r, 64<<10)
-	if rej != nil {
-		writeRejection(w, rej)
-		return
-	}
 	var req probeapi.CheckInRequest
-	if len(body) > 0 {
-		if err := json.Unmarshal(body, &req); err != nil {
-			writeError(w, http.StatusBadRequest, "the body is not a check-in request: "+jsonError(err))
-			return
-		}
+	if !readJSON(w, r, 64<<10, &req, "a check-in request", true) {
+		return
 	}
 	addr := s.clientAddr(r)
 	loc := s.geo.Lookup(addr)

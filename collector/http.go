@@ -124,6 +124,25 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *Rej
 	return body, nil
 }
 
+// readJSON reads a body of at most limit bytes and decodes it into v
+// (what names it in the error). An empty body leaves v as it is when
+// allowEmpty. On failure it writes the answer and returns false.
+func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, what string, allowEmpty bool) bool {
+	body, rej := readBody(w, r, limit)
+	if rej != nil {
+		writeRejection(w, rej)
+		return false
+	}
+	if len(body) == 0 && allowEmpty {
+		return true
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		writeError(w, http.StatusBadRequest, "the body is not "+what+": "+jsonError(err))
+		return false
+	}
+	return true
+}
+
 // clientAddr is the address the request came from: the peer, or, when
 // the peer is a trusted proxy, the last address in X-Forwarded-For that is
 // not a trusted proxy.

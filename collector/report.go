@@ -2,7 +2,6 @@ package collector
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,14 +34,8 @@ func (s *Service) handleOpenReport(w http.ResponseWriter, r *http.Request) {
 		writeRejection(w, rej)
 		return
 	}
-	body, rej := readBody(w, r, 64<<10)
-	if rej != nil {
-		writeRejection(w, rej)
-		return
-	}
 	var req probeapi.OpenReportRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "the body is not an open-report request: "+jsonError(err))
+	if !readJSON(w, r, 64<<10, &req, "an open-report request", false) {
 		return
 	}
 	switch {

@@ -103,6 +103,21 @@ func (s *Service) acquire(ctx context.Context) bool {
 
 func (s *Service) release() { <-s.uploads }
 
+// startUpload authenticates, charges one request and takes an upload
+// slot; the caller releases the slot when ok.
+func (s *Service) startUpload(w http.ResponseWriter, r *http.Request) (probe string, ok bool) {
+	probe, rej := s.admit(r, 1)
+	if rej != nil {
+		writeRejection(w, rej)
+		return "", false
+	}
+	if !s.acquire(r.Context()) {
+		writeError(w, http.StatusServiceUnavailable, "the collector is busy; retry in a few seconds")
+		return "", false
+	}
+	return probe, true
+}
+
 // handleSubmit is OONI's POST /report/{report_id}.
 func (s *Service) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	reportID := r.PathValue("report_id")
@@ -110,23 +125,12 @@ func (s *Service) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "the report id in the URL is not letters, digits, _ . - (open a report with POST "+probeapi.PathOpenReport+")")
 		return
 	}
-	if _, rej := s.admit(r, 1); rej != nil {
-		writeRejection(w, rej)
-		return
-	}
-	if !s.acquire(r.Context()) {
-		writeError(w, http.StatusServiceUnavailable, "the collector is busy; retry in a few seconds")
+	if _, ok := s.startUpload(w, r); !ok {
 		return
 	}
 	defer s.release()
-	body, rej := readBody(w, r, s.cfg.limits().MaxMeasurementBytes+64<<10)
-	if rej != nil {
-		writeRejection(w, rej)
-		return
-	}
 	var req probeapi.SubmitRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "the body is not {\"format\":\"json\",\"content\":{…}}: "+jsonError(err))
+	if !readJSON(w, r, s.cfg.limits().MaxMeasurementBytes+64<<10, &req, `{"format":"json","content":{…}}`, false) {
 		return
 	}
 	if req.Format != "" && req.Format != "json" {
@@ -155,13 +159,8 @@ func (s *Service) handleBatch(w http.ResponseWriter, r *http.Request) {
 	lim := s.cfg.limits()
 	// The cost is known only after reading; admit one request now and
 	// charge the rest below.
-	probe, rej := s.admit(r, 1)
-	if rej != nil {
-		writeRejection(w, rej)
-		return
-	}
-	if !s.acquire(r.Context()) {
-		writeError(w, http.StatusServiceUnavailable, "the collector is busy; retry in a few seconds")
+	probe, ok := s.startUpload(w, r)
+	if !ok {
 		return
 	}
 	defer s.release()
