@@ -18,7 +18,6 @@ import (
 type prepared struct {
 	uid string
 	doc []byte // canonical, scrubbed, with measurement_uid
-	m   *measurement.Measurement
 }
 
 // prepare scrubs raw of the uploader's address (and of the probe_ip the
@@ -41,21 +40,14 @@ func prepare(raw []byte, m *measurement.Measurement, uploader netip.Addr, report
 	if reportID != "" {
 		doc["report_id"] = reportID
 	}
-	canon, err := encodeCanonical(doc)
+	canon, err := encodeCanonical(scrub.New(addrs...).Value(doc))
 	if err != nil {
 		return nil, err
 	}
-	if s := scrub.New(addrs...); len(s.Addrs()) > 0 {
-		if canon, err = s.JSON(canon); err != nil {
-			return nil, err
-		}
-	}
-	out, err := measurement.Parse(canon)
-	if err != nil {
-		return nil, fmt.Errorf("after scrubbing: %w", err)
-	}
-	uid := MeasurementUID(out, canon)
-	out.MeasurementUID = uid
+	// probe_cc, test_name and measurement_start_time were validated
+	// (letters, a known name, a timestamp): scrubbing cannot change them,
+	// so m's are the stored ones.
+	uid := MeasurementUID(m, canon)
 	// Splice the uid in as the first key: the rest stays canonical.
 	final := make([]byte, 0, len(canon)+len(uid)+24)
 	final = append(final, `{"measurement_uid":"`...)
@@ -65,7 +57,7 @@ func prepare(raw []byte, m *measurement.Measurement, uploader netip.Addr, report
 		final = append(final, ',')
 	}
 	final = append(final, canon[1:]...)
-	return &prepared{uid: uid, doc: final, m: out}, nil
+	return &prepared{uid: uid, doc: final}, nil
 }
 
 func encodeCanonical(v any) ([]byte, error) {
