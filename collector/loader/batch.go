@@ -3,6 +3,8 @@ package loader
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/sonde-project/sonde/collector/spool"
@@ -20,44 +22,80 @@ type rows struct {
 	verdicts     []warehouse.VerdictRow
 }
 
+// extracted is one record's rows, computed in parallel.
+type extracted struct {
+	m     *measurement.Measurement
+	row   warehouse.MeasurementRow
+	obs   []warehouse.ObservationRow
+	v     *warehouse.VerdictRow
+	start time.Time
+	err   error
+}
+
 func (l *Loader) prepare(b spool.Batch) *rows {
+	now := l.cfg.Now()
+	out := make([]extracted, len(b.Records))
+	// Decoding, extraction and the analysis are CPU work per record:
+	// spread them over the cores, one goroutine per core, all waited for.
+	workers := min(runtime.GOMAXPROCS(0), len(b.Records))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(b.Records); i += workers {
+				out[i] = l.extract(b.Records[i], now)
+			}
+		})
+	}
+	wg.Wait()
 	r := &rows{observations: map[string][]warehouse.ObservationRow{}}
 	seen := map[string]bool{}
-	now := l.cfg.Now()
-	for _, rec := range b.Records {
-		received, doc, err := DecodeRecord(rec)
-		var m *measurement.Measurement
-		if err == nil {
-			m, err = measurement.Parse(doc)
-		}
-		if err == nil && m.MeasurementUID == "" {
-			err = fmt.Errorf("no measurement_uid")
-		}
-		if err != nil {
+	for _, e := range out {
+		if e.err != nil {
 			l.stats.bad.Add(1)
-			l.cfg.Logger.Error("loader: skipping a spool record that is not a measurement", "err", err)
+			l.cfg.Logger.Error("loader: skipping a spool record that is not a measurement", "err", e.err)
 			continue
 		}
-		if seen[m.MeasurementUID] {
+		uid := e.m.MeasurementUID
+		if seen[uid] {
 			l.stats.duplicates.Add(1)
 			continue
 		}
-		seen[m.MeasurementUID] = true
-		start, _ := m.StartTime()
-		if len(r.uids) == 0 || start.Before(r.from) {
-			r.from = start
+		seen[uid] = true
+		if len(r.uids) == 0 || e.start.Before(r.from) {
+			r.from = e.start
 		}
-		if len(r.uids) == 0 || start.After(r.to) {
-			r.to = start
+		if len(r.uids) == 0 || e.start.After(r.to) {
+			r.to = e.start
 		}
-		r.uids = append(r.uids, m.MeasurementUID)
-		r.measurements = append(r.measurements, warehouse.NewMeasurementRow(m, doc, received))
-		r.observations[m.MeasurementUID] = warehouse.NewObservationRows(m)
-		if l.cfg.Analyze != nil {
-			r.verdicts = append(r.verdicts, warehouse.NewVerdictRow(m, l.analyze(m), now))
+		r.uids = append(r.uids, uid)
+		r.measurements = append(r.measurements, e.row)
+		r.observations[uid] = e.obs
+		if e.v != nil {
+			r.verdicts = append(r.verdicts, *e.v)
 		}
 	}
 	return r
+}
+
+func (l *Loader) extract(rec []byte, now time.Time) extracted {
+	received, doc, err := DecodeRecord(rec)
+	var m *measurement.Measurement
+	if err == nil {
+		m, err = measurement.Parse(doc)
+	}
+	if err == nil && m.MeasurementUID == "" {
+		err = fmt.Errorf("no measurement_uid")
+	}
+	if err != nil {
+		return extracted{err: err}
+	}
+	e := extracted{m: m, row: warehouse.NewMeasurementRow(m, doc, received), obs: warehouse.NewObservationRows(m)}
+	e.start, _ = m.StartTime()
+	if l.cfg.Analyze != nil {
+		v := warehouse.NewVerdictRow(m, l.analyze(m), now)
+		e.v = &v
+	}
+	return e
 }
 
 // analyze runs the injected analysis; a panic in it becomes an unknown
