@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,7 +35,25 @@ var uidPattern = regexp.MustCompile(`^\d{14}\.\d{6}_[A-Z]{2}_[a-z0-9]+_[0-9a-f]{
 type fixture struct {
 	svc  *collector.Service
 	srv  *httptest.Server
-	conn driver.Conn // nil without ClickHouse
+	conn driver.Conn   // nil without ClickHouse
+	logs *syncedBuffer // everything the collector logged, at debug level
+}
+
+type syncedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncedBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncedBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // start runs a collector on a real ClickHouse database (withCH) or on an
@@ -45,7 +65,7 @@ func start(t *testing.T, withCH bool, edit func(*collector.Config)) *fixture {
 	cfg.GeoIP.CountryDB, cfg.GeoIP.ASNDB = geo, geo
 	cfg.ClickHouse.Addr = "127.0.0.1:1" // nothing listens there
 	cfg.Auth.TrustedProxies = []string{"127.0.0.0/8"}
-	f := &fixture{}
+	f := &fixture{logs: &syncedBuffer{}}
 	if withCH {
 		addr, db := chtest.Database(t)
 		cfg.ClickHouse.Addr, cfg.ClickHouse.Database = addr, db
@@ -54,7 +74,8 @@ func start(t *testing.T, withCH bool, edit func(*collector.Config)) *fixture {
 	if edit != nil {
 		edit(&cfg)
 	}
-	svc, err := collector.Open(cfg, collector.Deps{Analyze: func(m *measurement.Measurement) verdict.Verdict {
+	logger := slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	svc, err := collector.Open(cfg, collector.Deps{Logger: logger, Analyze: func(m *measurement.Measurement) verdict.Verdict {
 		return verdict.Verdict{Status: verdict.StatusOK, Confidence: verdict.OK, Blocking: measurement.NotBlocked, AnalysisVersion: 1}
 	}})
 	if err != nil {
@@ -223,6 +244,9 @@ func TestOONIProtocolEndToEnd(t *testing.T) {
 	}
 	waitCount(t, f.conn, "SELECT count() FROM observations", 4)
 	waitCount(t, f.conn, "SELECT count() FROM verdicts WHERE status = 'ok'", 1)
+	if logs := f.logs.String(); strings.Contains(logs, "203.0.113.7") || strings.Contains(logs, token) || !strings.Contains(logs, "report-submit") {
+		t.Errorf("the logs hold the probe's address or token (or nothing):\n%s", logs)
+	}
 	// The stored JSON carries the uid and parses as a measurement.
 	m, err := measurement.Parse([]byte(raw))
 	if err != nil || m.MeasurementUID != uid {
