@@ -13,9 +13,9 @@ import (
 	"github.com/sonde-project/sonde/internal/probeapi"
 )
 
-// FuzzSubmit sends arbitrary bodies to the OONI submit and the batch
-// handlers: they must answer 200 or a 4xx, never crash or 5xx, and every
-// measurement they accept must have a well-formed uid.
+// FuzzSubmit sends arbitrary bodies to the OONI submit, batch, open-report
+// and check-in handlers: they must answer 200 or a 4xx, never crash or
+// 5xx, and every measurement they accept must have a well-formed uid.
 func FuzzSubmit(f *testing.F) {
 	raw, err := os.ReadFile(realWeb)
 	if err != nil {
@@ -45,7 +45,7 @@ func FuzzSubmit(f *testing.F) {
 	h := svc.Handler()
 	const report = "20260102T030405Z_webconnectivity_ID_23693_n1_abcdefghijklmnop"
 	f.Fuzz(func(t *testing.T, body []byte) {
-		for _, path := range []string{"/report/" + report, probeapi.PathBatchSubmit} {
+		for _, path := range []string{"/report/" + report, probeapi.PathBatchSubmit, probeapi.PathOpenReport, probeapi.PathCheckIn} {
 			req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
@@ -62,14 +62,17 @@ func FuzzSubmit(f *testing.F) {
 			var uids []string
 			var sub probeapi.SubmitResponse
 			var batch probeapi.BatchSubmitResponse
-			if path == probeapi.PathBatchSubmit {
+			switch path {
+			case probeapi.PathOpenReport, probeapi.PathCheckIn:
+				continue
+			case probeapi.PathBatchSubmit:
 				json.Unmarshal(rec.Body.Bytes(), &batch)
 				for _, r := range batch.Results {
 					if r.Status != probeapi.StatusRejected {
 						uids = append(uids, r.MeasurementUID)
 					}
 				}
-			} else {
+			default:
 				json.Unmarshal(rec.Body.Bytes(), &sub)
 				uids = append(uids, sub.MeasurementUID)
 			}
