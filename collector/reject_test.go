@@ -98,17 +98,10 @@ func TestSlowClientsDoNotBlockOthers(t *testing.T) {
 		c.Limits.ReadHeaderTimeout = 300 * time.Millisecond
 		c.Limits.ReadTimeout = time.Second
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := contextWithCancel()
-	done := make(chan error, 1)
-	go func() { done <- f.svc.Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
+	addr := f.serve(t)
 	var slow []net.Conn
 	for range 20 {
-		c, err := net.Dial("tcp", ln.Addr().String())
+		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,7 +109,7 @@ func TestSlowClientsDoNotBlockOthers(t *testing.T) {
 		slow = append(slow, c)
 	}
 	client := &http.Client{Timeout: 2 * time.Second}
-	resp, err := client.Get("http://" + ln.Addr().String() + probeapi.PathHealth)
+	resp, err := client.Get("http://" + addr + probeapi.PathHealth)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("health while 20 clients dawdle: %v", err)
 	}

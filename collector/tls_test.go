@@ -55,22 +55,15 @@ func TestServesTLSFromFiles(t *testing.T) {
 		c.TLS = collector.TLSConfig{CertFile: certFile, KeyFile: keyFile}
 		c.Auth.MetricsToken = "metrics-secret"
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := contextWithCancel()
-	done := make(chan error, 1)
-	go func() { done <- f.svc.Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
+	addr := f.serve(t)
 	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	base := "https://" + ln.Addr().String()
+	base := "https://" + addr
 	resp, err := client.Get(base + probeapi.PathHealth)
 	if err != nil || resp.StatusCode != 200 || resp.TLS == nil {
 		t.Fatalf("health over TLS: %v", err)
 	}
 	resp.Body.Close()
-	if _, err := http.Get("http://" + ln.Addr().String() + probeapi.PathHealth); err == nil {
+	if _, err := http.Get("http://" + addr + probeapi.PathHealth); err == nil {
 		// Go's TLS server answers plain HTTP with a 400; what matters is
 		// that it does not serve the API in clear text.
 		t.Log("plain HTTP got an answer (the TLS server's 400)")

@@ -118,48 +118,31 @@ func (l *Loader) store1(ctx context.Context, r *rows) error {
 	if len(r.uids) == 0 {
 		return nil
 	}
-	missing := func(table string) (map[string]bool, error) {
-		present, err := l.store.Present(ctx, table, r.uids, r.from, r.to)
-		if err != nil {
-			return nil, err
-		}
-		return present, nil
-	}
-	present, err := missing(warehouse.TableObservations)
+	obs, err := missingRows(ctx, l, r, warehouse.TableObservations, r.uids,
+		func(uid string) string { return uid },
+		func(uid string) []warehouse.ObservationRow { return r.observations[uid] })
 	if err != nil {
 		return err
-	}
-	var obs []warehouse.ObservationRow
-	for _, uid := range r.uids {
-		if !present[uid] {
-			obs = append(obs, r.observations[uid]...)
-		}
 	}
 	if err := l.store.InsertObservations(ctx, obs); err != nil {
 		return err
 	}
 	if len(r.verdicts) > 0 {
-		if present, err = missing(warehouse.TableVerdicts); err != nil {
+		vs, err := missingRows(ctx, l, r, warehouse.TableVerdicts, r.verdicts,
+			func(v warehouse.VerdictRow) string { return v.MeasurementUID },
+			func(v warehouse.VerdictRow) []warehouse.VerdictRow { return []warehouse.VerdictRow{v} })
+		if err != nil {
 			return err
-		}
-		var vs []warehouse.VerdictRow
-		for _, v := range r.verdicts {
-			if !present[v.MeasurementUID] {
-				vs = append(vs, v)
-			}
 		}
 		if err := l.store.InsertVerdicts(ctx, vs); err != nil {
 			return err
 		}
 	}
-	if present, err = missing(warehouse.TableMeasurements); err != nil {
+	ms, err := missingRows(ctx, l, r, warehouse.TableMeasurements, r.measurements,
+		func(m warehouse.MeasurementRow) string { return m.MeasurementUID },
+		func(m warehouse.MeasurementRow) []warehouse.MeasurementRow { return []warehouse.MeasurementRow{m} })
+	if err != nil {
 		return err
-	}
-	var ms []warehouse.MeasurementRow
-	for _, m := range r.measurements {
-		if !present[m.MeasurementUID] {
-			ms = append(ms, m)
-		}
 	}
 	if err := l.store.InsertMeasurements(ctx, ms); err != nil {
 		return err
@@ -167,4 +150,20 @@ func (l *Loader) store1(ctx context.Context, r *rows) error {
 	l.stats.loaded.Add(int64(len(ms)))
 	l.stats.duplicates.Add(int64(len(r.measurements) - len(ms)))
 	return nil
+}
+
+// missingRows returns the rows (rowsOf) of the items whose uid (uidOf)
+// table does not hold yet.
+func missingRows[I, R any](ctx context.Context, l *Loader, r *rows, table string, items []I, uidOf func(I) string, rowsOf func(I) []R) ([]R, error) {
+	present, err := l.store.Present(ctx, table, r.uids, r.from, r.to)
+	if err != nil {
+		return nil, err
+	}
+	var out []R
+	for _, it := range items {
+		if !present[uidOf(it)] {
+			out = append(out, rowsOf(it)...)
+		}
+	}
+	return out, nil
 }
