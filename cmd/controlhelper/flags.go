@@ -50,6 +50,7 @@ type options struct {
 	tlsCert, tlsKey string
 	caFile          string
 	disableQUIC     bool
+	sourceAddr      netip.Addr
 	logLevel        slog.Level
 	maxRequestBytes int64
 	maxPageBytes    int64
@@ -86,6 +87,8 @@ func parseFlags(args []string, stdout io.Writer) (*options, error) {
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM file; needs --tls-key)")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "private key of --tls-cert (PEM file)")
 	fs.StringVar(&o.caFile, "ca-file", "", "also trust the CAs in this PEM file when checking sites (e.g. a lab's CA)")
+	fs.TextVar(&o.sourceAddr, "source-addr", netip.Addr{},
+		"local address the helper's connections leave from, on a machine with several (default: the system's choice)")
 	fs.BoolVar(&o.disableQUIC, "disable-quic", false, "never do QUIC or HTTP/3, even for probes that ask")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
@@ -119,6 +122,7 @@ func (o *options) config(logger *slog.Logger) (controlhelper.Config, error) {
 		MaxRequestBytes: o.maxRequestBytes,
 		MaxBodyBytes:    o.maxPageBytes,
 		DisableQUIC:     o.disableQUIC,
+		SourceAddr:      o.sourceAddr,
 		Logger:          logger,
 	}
 	if o.caFile != "" {

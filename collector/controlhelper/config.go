@@ -62,6 +62,12 @@ type Config struct {
 	// OPTIONAL: 30s.
 	RequestTimeout time.Duration
 
+	// SourceAddr is the local address the helper's connections leave
+	// from, on a machine with several: it is used for destinations of its
+	// family (IPv4 or IPv6) and the system chooses for the others.
+	// OPTIONAL: the system chooses.
+	SourceAddr netip.Addr
+
 	// DisableQUIC turns off QUIC handshakes and HTTP/3 fetches even for
 	// clients that ask for them (x_quic_enabled). OPTIONAL: QUIC is
 	// measured when the client asks and the page advertises HTTP/3.
@@ -90,6 +96,9 @@ var resolvConf = "/etc/resolv.conf"
 // withDefaults returns c with every zero field filled, or an error saying
 // which field is wrong.
 func (c Config) withDefaults() (Config, error) {
+	if c.SourceAddr.IsValid() {
+		c.SourceAddr = c.SourceAddr.Unmap()
+	}
 	for _, p := range c.AllowPrefixes {
 		if !p.IsValid() {
 			return c, fmt.Errorf("allow-list: invalid prefix %v", p)

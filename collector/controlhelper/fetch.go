@@ -87,7 +87,7 @@ func (h *Handler) dialContext(n *names) func(ctx context.Context, network, addre
 				errs = append(errs, err)
 				continue
 			}
-			conn, err := h.dialer().DialContext(ctx, "tcp", net.JoinHostPort(a.String(), port))
+			conn, err := h.dialer(a).DialContext(ctx, "tcp", net.JoinHostPort(a.String(), port))
 			if err == nil {
 				return conn, nil
 			}

@@ -55,7 +55,7 @@ func New(cfg Config) (*Handler, error) {
 	h := &Handler{
 		cfg:      cfg,
 		guard:    guard{allow: cfg.AllowPrefixes},
-		resolver: &resolver{servers: cfg.DNSServers, timeout: cfg.DNSTimeout},
+		resolver: &resolver{servers: cfg.DNSServers, timeout: cfg.DNSTimeout, source: cfg.SourceAddr},
 		slots:    make(chan struct{}, cfg.MaxConcurrency),
 	}
 	if len(cfg.AllowPrefixes) > 0 {

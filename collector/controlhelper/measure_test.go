@@ -322,3 +322,22 @@ func checkPart(t *testing.T, part, want, ep string, get func() (*string, bool)) 
 		t.Errorf("%s[%s] failure %q, want %q", part, ep, failure.Of(f), want)
 	}
 }
+
+// TestMeasureFromSourceAddr: with SourceAddr every connection leaves from
+// that address.
+func TestMeasureFromSourceAddr(t *testing.T) {
+	l := newLab(t, dnsZone{"site.test": {"127.0.0.1"}}, func(c *Config) { c.SourceAddr = netip.MustParseAddr("127.0.0.2") })
+	cert := l.ca.issue(t, "site.test")
+	ln := listen(t, "127.0.0.1:0")
+	serveHTTP(t, ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, page) }), &cert)
+	resp := l.measure(t, measurement.ControlRequest{
+		HTTPRequest: "https://site.test:" + port(ln) + "/",
+		TCPConnect:  []string{"127.0.0.1:" + port(ln)},
+	})
+	if resp.HTTPRequest.StatusCode != 200 || !resp.TLSHandshake["127.0.0.1:"+port(ln)].Status {
+		t.Fatalf("%+v", resp)
+	}
+	if got := ln.clients(); len(got) != 1 || got["127.0.0.2"] != 2 {
+		t.Fatalf("connections by client address %v, want 2 from 127.0.0.2", got)
+	}
+}

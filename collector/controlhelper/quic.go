@@ -81,19 +81,24 @@ func (h *Handler) quicConfig() *quic.Config {
 // quicDialer dials QUIC connections on sockets of its own and closes them
 // all in close.
 type quicDialer struct {
-	guard guard
-	mu    sync.Mutex
-	socks []*net.UDPConn
-	trs   []*quic.Transport
+	guard  guard
+	source func(dest netip.Addr) (netip.Addr, bool)
+	mu     sync.Mutex
+	socks  []*net.UDPConn
+	trs    []*quic.Transport
 }
 
-func (h *Handler) quicDialer() *quicDialer { return &quicDialer{guard: h.guard} }
+func (h *Handler) quicDialer() *quicDialer { return &quicDialer{guard: h.guard, source: h.source} }
 
 func (d *quicDialer) dial(ctx context.Context, ep netip.AddrPort, tlsConf *tls.Config, conf *quic.Config) (*quic.Conn, error) {
 	if err := d.guard.check(ep.Addr()); err != nil {
 		return nil, err
 	}
-	sock, err := net.ListenUDP("udp", nil)
+	var local *net.UDPAddr
+	if src, ok := d.source(ep.Addr()); ok {
+		local = &net.UDPAddr{IP: src.AsSlice()}
+	}
+	sock, err := net.ListenUDP("udp", local)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package controlhelper
 
 import (
 	"context"
+	"net"
 	"net/netip"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ const maxAddrs = 64
 type resolver struct {
 	servers []string
 	timeout time.Duration // for the whole lookup
+	source  netip.Addr    // local address, when valid
 }
 
 // lookup returns the addresses of host (ASCII, without a final dot), A
@@ -94,7 +96,7 @@ func (r *resolver) query(ctx context.Context, host string, qtype uint16) queryRe
 		if deadline, ok := ctx.Deadline(); ok {
 			tctx, cancel = context.WithTimeout(ctx, time.Until(deadline)/time.Duration(len(r.servers)-i))
 		}
-		resp, err := exchange(tctx, msg, server)
+		resp, err := exchange(tctx, msg, server, r.local(server))
 		cancel()
 		if err != nil {
 			res.failure = failure.Classify(err)
@@ -108,16 +110,32 @@ func (r *resolver) query(ctx context.Context, host string, qtype uint16) queryRe
 	return res
 }
 
+// local returns the local address to query server from, nil for the
+// system's choice.
+func (r *resolver) local(server string) net.Addr {
+	ap, err := netip.ParseAddrPort(server)
+	if !r.source.IsValid() || err != nil || ap.Addr().Unmap().Is4() != r.source.Is4() {
+		return nil
+	}
+	return &net.UDPAddr{IP: r.source.AsSlice()}
+}
+
 // exchange sends msg over UDP and again over TCP when the answer is
 // truncated.
-func exchange(ctx context.Context, msg *dns.Msg, server string) (*dns.Msg, error) {
+func exchange(ctx context.Context, msg *dns.Msg, server string, local net.Addr) (*dns.Msg, error) {
 	client := &dns.Client{Net: "udp", UDPSize: 1232}
+	if local != nil {
+		client.Dialer = &net.Dialer{LocalAddr: local}
+	}
 	if deadline, ok := ctx.Deadline(); ok {
 		client.Timeout = time.Until(deadline)
 	}
 	resp, _, err := client.ExchangeContext(ctx, msg, server)
 	if err == nil && resp.Truncated {
 		client.Net = "tcp"
+		if local != nil {
+			client.Dialer = &net.Dialer{LocalAddr: &net.TCPAddr{IP: local.(*net.UDPAddr).IP}}
+		}
 		resp, _, err = client.ExchangeContext(ctx, msg, server)
 	}
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"maps"
 	"math/big"
 	"net"
 	"net/http"
@@ -144,18 +145,35 @@ func serveHTTP(t testing.TB, ln net.Listener, handler http.Handler, cert *tls.Ce
 	t.Cleanup(func() { srv.Close(); wg.Wait() })
 }
 
-// countingListener counts the connections it accepts.
+// countingListener counts the connections it accepts and remembers where
+// they came from.
 type countingListener struct {
 	net.Listener
 	accepted atomic.Int64
+	mu       sync.Mutex
+	from     map[string]int // by client IP
 }
 
 func (l *countingListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err == nil {
 		l.accepted.Add(1)
+		ip, _, _ := net.SplitHostPort(c.RemoteAddr().String())
+		l.mu.Lock()
+		if l.from == nil {
+			l.from = map[string]int{}
+		}
+		l.from[ip]++
+		l.mu.Unlock()
 	}
 	return c, err
+}
+
+// clients returns how many connections came from each IP.
+func (l *countingListener) clients() map[string]int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return maps.Clone(l.from)
 }
 
 // listen opens a TCP listener on addr ("127.0.0.1:0").

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
+	"net/netip"
 
 	"github.com/sonde-project/sonde/internal/failure"
 	"github.com/sonde-project/sonde/internal/measurement"
@@ -15,10 +16,20 @@ type tcpResult struct {
 	tls *measurement.ControlTLSHandshake // nil when not attempted
 }
 
-// dialer returns a net.Dialer that refuses forbidden addresses at connect
-// time, whatever led to them.
-func (h *Handler) dialer() *net.Dialer {
-	return &net.Dialer{Timeout: h.cfg.StepTimeout, Control: h.guard.control}
+// dialer returns a net.Dialer for dest that refuses forbidden addresses at
+// connect time, whatever led to them.
+func (h *Handler) dialer(dest netip.Addr) *net.Dialer {
+	d := &net.Dialer{Timeout: h.cfg.StepTimeout, Control: h.guard.control}
+	if src, ok := h.source(dest); ok {
+		d.LocalAddr = &net.TCPAddr{IP: src.AsSlice()}
+	}
+	return d
+}
+
+// source returns Config.SourceAddr when it suits dest's family.
+func (h *Handler) source(dest netip.Addr) (netip.Addr, bool) {
+	src := h.cfg.SourceAddr
+	return src, src.IsValid() && src.Is4() == dest.Unmap().Is4()
 }
 
 // tcpTLS connects to ep and, when ep.tls, does a TLS handshake with
@@ -27,7 +38,7 @@ func (h *Handler) tcpTLS(ctx context.Context, ep endpoint, t *target) tcpResult 
 	var res tcpResult
 	dctx, cancel := context.WithTimeout(ctx, h.cfg.StepTimeout)
 	defer cancel()
-	conn, err := h.dialer().DialContext(dctx, "tcp", ep.String())
+	conn, err := h.dialer(ep.addr.Addr()).DialContext(dctx, "tcp", ep.String())
 	res.tcp = measurement.ControlTCPConnect{Status: err == nil, Failure: tcpFailure(failure.Classify(err))}
 	if err != nil {
 		return res
