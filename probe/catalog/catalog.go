@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/sonde-project/sonde/probe/nettest"
+	"github.com/sonde-project/sonde/probe/nettest/webconnectivity"
 )
 
 // Entry describes one test for the runner and for --help.
@@ -19,7 +20,13 @@ type Entry struct {
 }
 
 // Tests maps each test_name to its entry.
-var Tests = map[string]Entry{}
+var Tests = map[string]Entry{
+	"web_connectivity": {
+		New:     func() nettest.Measurer { return &webconnectivity.Measurer{} },
+		Input:   "a URL (https://example.org/)",
+		Summary: "Compares how a web page loads here with how it loads from an uncensored control, and says whether and how it is blocked (DNS, TCP/IP, TLS, HTTP, QUIC)",
+	},
+}
 
 // Names returns the test names, sorted.
 func Names() []string {
