@@ -24,7 +24,7 @@ func BenchmarkParseRequest(b *testing.B) {
 // loopback: DNS, TCP, TLS and the fetch.
 func BenchmarkMeasure(b *testing.B) {
 	l := newLab(b, dnsZone{"site.test": {"127.0.0.1"}}, nil)
-	cert := l.ca.issue(b, "site.test")
+	cert := l.ca.Issue("site.test")
 	ln := listen(b, "127.0.0.1:0")
 	serveHTTP(b, ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, page) }), &cert)
 	req := &measurement.ControlRequest{

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -73,31 +74,42 @@ func (n *names) lookup(ctx context.Context, host string) ([]netip.Addr, error) {
 // address. (The dialer's Control hook checks again at connect time.)
 func (h *Handler) dialContext(n *names) func(ctx context.Context, network, address string) (net.Conn, error) {
 	return func(ctx context.Context, network, address string) (net.Conn, error) {
-		host, port, err := net.SplitHostPort(address)
-		if err != nil {
-			return nil, err
-		}
-		addrs, err := n.lookup(ctx, host)
-		if err != nil {
-			return nil, err
-		}
-		var errs []error
-		for _, a := range addrs {
-			if err := h.guard.check(a); err != nil {
-				errs = append(errs, err)
-				continue
+		return dialEach(ctx, n, address, func(ap netip.AddrPort) (net.Conn, error) {
+			if err := h.guard.check(ap.Addr()); err != nil {
+				return nil, err
 			}
-			conn, err := h.dialer(a).DialContext(ctx, "tcp", net.JoinHostPort(a.String(), port))
-			if err == nil {
-				return conn, nil
-			}
-			errs = append(errs, err)
-			if ctx.Err() != nil {
-				break
-			}
-		}
-		return nil, firstNetworkError(errs)
+			return h.dialer(ap.Addr()).DialContext(ctx, "tcp", ap.String())
+		})
 	}
+}
+
+// dialEach resolves the host of address ("host:port") with n and calls
+// dial with each of its addresses in turn until one works.
+func dialEach[C any](ctx context.Context, n *names, address string, dial func(netip.AddrPort) (C, error)) (C, error) {
+	var zero C
+	host, portText, err := net.SplitHostPort(address)
+	if err != nil {
+		return zero, err
+	}
+	port, err := strconv.ParseUint(portText, 10, 16)
+	if err != nil {
+		return zero, err
+	}
+	addrs, err := n.lookup(ctx, host)
+	if err != nil {
+		return zero, err
+	}
+	var errs []error
+	for _, a := range addrs {
+		conn, err := dial(netip.AddrPortFrom(a, uint16(port)))
+		if err == nil {
+			return conn, nil
+		}
+		if errs = append(errs, err); ctx.Err() != nil {
+			break
+		}
+	}
+	return zero, firstNetworkError(errs)
 }
 
 // firstNetworkError prefers a real network failure over a refusal by the

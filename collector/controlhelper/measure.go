@@ -14,6 +14,21 @@ import (
 // connectFanOut bounds the endpoints of one request connected to at once.
 const connectFanOut = 8
 
+// fanOut calls f(i) for every i below n, connectFanOut at once, and waits
+// for them all.
+func fanOut(n int, f func(i int)) {
+	sem := make(chan struct{}, connectFanOut)
+	var wg sync.WaitGroup
+	for i := range n {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			f(i)
+		})
+	}
+	wg.Wait()
+}
+
 // Measure measures what req asks from the helper's vantage point and
 // returns the answer. It returns an error only for a request ParseRequest
 // would reject; every network failure is part of the answer. ctx bounds
@@ -57,18 +72,11 @@ func (h *Handler) Measure(ctx context.Context, req *measurement.ControlRequest) 
 	// TCP (and TLS) to every endpoint, and the page fetch, at once.
 	results := make([]tcpResult, len(endpoints))
 	var (
-		wg  sync.WaitGroup
-		h3  string
-		sem = make(chan struct{}, connectFanOut)
+		wg sync.WaitGroup
+		h3 string
 	)
-	for i, ep := range endpoints {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			results[i] = h.tcpTLS(ctx, ep, t)
-		})
-	}
 	wg.Go(func() { resp.HTTPRequest, h3 = h.fetch(ctx, t, req.HTTPRequestHeaders, n) })
+	fanOut(len(endpoints), func(i int) { results[i] = h.tcpTLS(ctx, endpoints[i], t) })
 	wg.Wait()
 	resp.HTTPRequest.DiscoveredH3Endpoint = h3
 
@@ -119,16 +127,9 @@ func (h *Handler) measureQUIC(ctx context.Context, resp *measurement.ControlResp
 	var (
 		wg  sync.WaitGroup
 		h3r measurement.ControlHTTPRequest
-		sem = make(chan struct{}, connectFanOut)
 	)
-	for i, ep := range quicEPs {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			results[i] = h.quicHandshake(ctx, ep, t)
-		})
-	}
 	wg.Go(func() { h3r = h.fetchH3(ctx, t, h3, headers, n) })
+	fanOut(len(quicEPs), func(i int) { results[i] = h.quicHandshake(ctx, quicEPs[i], t) })
 	wg.Wait()
 	for i, ep := range quicEPs {
 		resp.QUICHandshake[ep.String()] = results[i]

@@ -2,6 +2,7 @@ package controlhelper
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/sonde-project/sonde/internal/failure"
 	"github.com/sonde-project/sonde/internal/measurement"
+	"github.com/sonde-project/sonde/internal/targettest"
 )
 
 const testASN = 64500
@@ -19,18 +21,18 @@ const testASN = 64500
 // lab is one test's world: a DNS server, a CA, and a helper configured to
 // use them, allowed to connect to loopback.
 type lab struct {
-	ca  *testCA
+	ca  *targettest.CA
 	dns string
 	h   *Handler
 }
 
 func newLab(t testing.TB, zone dnsZone, tweak func(*Config)) *lab {
 	t.Helper()
-	l := &lab{ca: newTestCA(t), dns: startDNS(t, zone)}
+	l := &lab{ca: targettest.NewCA(t), dns: startDNS(t, zone)}
 	cfg := Config{
 		AllowPrefixes: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
 		DNSServers:    []string{l.dns},
-		RootCAs:       l.ca.pool,
+		RootCAs:       l.ca.Pool(),
 		LookupASN:     func(netip.Addr) (int64, string) { return testASN, "Test AS" },
 		StepTimeout:   2 * time.Second,
 		HTTPTimeout:   5 * time.Second,
@@ -61,10 +63,10 @@ const page = `<html><head><title>Site of the test</title></head><body>hello</bod
 // with QUIC enabled, gives a complete answer.
 func TestMeasureHTTPS(t *testing.T) {
 	l := newLab(t, dnsZone{"site.test": {"127.0.0.1"}}, nil)
-	cert := l.ca.issue(t, "site.test")
-	h3port := serveH3(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	cert := l.ca.Issue("site.test")
+	h3port := portOf(targettest.NewHTTP3Server(t, []tls.Certificate{cert}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, page+"h3")
-	}), cert)
+	})).Addr)
 	ln := listen(t, "127.0.0.1:0")
 	serveHTTP(t, ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.UserAgent() != "test-agent" {
@@ -118,7 +120,7 @@ func TestMeasureHTTPS(t *testing.T) {
 // but still reports the endpoint, and writes the empty QUIC parts.
 func TestMeasureWithoutQUIC(t *testing.T) {
 	l := newLab(t, dnsZone{"site.test": {"127.0.0.1"}}, nil)
-	cert := l.ca.issue(t, "site.test")
+	cert := l.ca.Issue("site.test")
 	ln := listen(t, "127.0.0.1:0")
 	serveHTTP(t, ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Alt-Svc", `h3=":443"`)
@@ -251,7 +253,7 @@ func TestMeasureFailures(t *testing.T) {
 		{
 			name: "wrong certificate",
 			setup: func(t *testing.T, l *lab) (string, string) {
-				cert := l.ca.issue(t, "other.test")
+				cert := l.ca.Issue("other.test")
 				ln := listen(t, "127.0.0.1:0")
 				serveHTTP(t, ln, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), &cert)
 				return "https://site.test:" + port(ln) + "/", "127.0.0.1:" + port(ln)
@@ -261,16 +263,16 @@ func TestMeasureFailures(t *testing.T) {
 		{
 			name: "reset after ClientHello",
 			setup: func(t *testing.T, l *lab) (string, string) {
-				ln := resetAfterHello(t)
-				return "https://site.test:" + port(ln) + "/", "127.0.0.1:" + port(ln)
+				srv := targettest.NewTCPServer(t, targettest.ResetAfterClientHello())
+				return "https://site.test:" + portOf(srv.Addr) + "/", srv.Addr
 			},
 			tls: failure.ConnectionReset, http: failure.ControlUnknownError, httpStatus: -1, wantDNSAddrCount: 1,
 		},
 		{
 			name: "server never answers",
 			setup: func(t *testing.T, l *lab) (string, string) {
-				ln := silent(t)
-				return "https://site.test:" + port(ln) + "/", "127.0.0.1:" + port(ln)
+				srv := targettest.NewTCPServer(t, targettest.Hang())
+				return "https://site.test:" + portOf(srv.Addr) + "/", srv.Addr
 			},
 			tls: failure.GenericTimeout, http: failure.GenericTimeout, httpStatus: -1, wantDNSAddrCount: 1,
 		},
@@ -327,7 +329,7 @@ func checkPart(t *testing.T, part, want, ep string, get func() (*string, bool)) 
 // that address.
 func TestMeasureFromSourceAddr(t *testing.T) {
 	l := newLab(t, dnsZone{"site.test": {"127.0.0.1"}}, func(c *Config) { c.SourceAddr = netip.MustParseAddr("127.0.0.2") })
-	cert := l.ca.issue(t, "site.test")
+	cert := l.ca.Issue("site.test")
 	ln := listen(t, "127.0.0.1:0")
 	serveHTTP(t, ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, page) }), &cert)
 	resp := l.measure(t, measurement.ControlRequest{

@@ -132,29 +132,9 @@ func (h *Handler) fetchH3(ctx context.Context, t *target, h3 string, headers map
 		TLSClientConfig: &tls.Config{RootCAs: h.cfg.RootCAs},
 		QUICConfig:      h.quicConfig(),
 		Dial: func(ctx context.Context, addr string, tlsConf *tls.Config, conf *quic.Config) (*quic.Conn, error) {
-			host, port, err := net.SplitHostPort(addr)
-			if err != nil {
-				return nil, err
-			}
-			p, err := strconv.ParseUint(port, 10, 16)
-			if err != nil {
-				return nil, err
-			}
-			addrs, err := n.lookup(ctx, host)
-			if err != nil {
-				return nil, err
-			}
-			var errs []error
-			for _, a := range addrs {
-				conn, err := d.dial(ctx, netip.AddrPortFrom(a, uint16(p)), tlsConf, conf)
-				if err == nil {
-					return conn, nil
-				}
-				if errs = append(errs, err); ctx.Err() != nil {
-					break
-				}
-			}
-			return nil, firstNetworkError(errs)
+			return dialEach(ctx, n, addr, func(ap netip.AddrPort) (*quic.Conn, error) {
+				return d.dial(ctx, ap, tlsConf, conf)
+			})
 		},
 	}
 	defer tr.Close()

@@ -11,21 +11,12 @@ import (
 
 	"github.com/sonde-project/sonde/internal/failure"
 	"github.com/sonde-project/sonde/internal/measurement"
+	"github.com/sonde-project/sonde/internal/targettest"
 )
-
-// silentUDP is a DNS server that never answers.
-func silentUDP(t *testing.T) string {
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pc.Close() })
-	return pc.LocalAddr().String()
-}
 
 func TestResolverFallsBackToNextServer(t *testing.T) {
 	good := startDNS(t, dnsZone{"site.test": {"192.0.2.1", "2001:db8::1"}})
-	r := &resolver{servers: []string{silentUDP(t), good}, timeout: time.Second}
+	r := &resolver{servers: []string{targettest.NewUDPBlackhole(t), good}, timeout: time.Second}
 	addrs, err := r.lookup(context.Background(), "site.test")
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +29,7 @@ func TestResolverFallsBackToNextServer(t *testing.T) {
 
 func TestResolverTimeout(t *testing.T) {
 	l := newLab(t, dnsZone{}, func(c *Config) {
-		c.DNSServers = []string{silentUDP(t)}
+		c.DNSServers = []string{targettest.NewUDPBlackhole(t)}
 		c.DNSTimeout = 200 * time.Millisecond
 	})
 	start := time.Now()
