@@ -2,3 +2,4 @@
 BENCHES += bench-control
 bench-control:
 	go test -run '^$$' -bench . -benchtime 200x ./collector/controlhelper/
+	go test -run '^$$' -bench . -benchtime 50x ./probe/nettest/webconnectivity/

@@ -16,7 +16,7 @@ const skfNetOff = 0xfff00000
 // filter dropping every packet from src before the kernel handles it: on
 // a TCP listener the SYNs, so src's connects time out (a black hole); on a
 // UDP socket the datagrams. Other sources are served. Unprivileged.
-func dropFrom(t *testing.T, src string) func(network, address string, c syscall.RawConn) error {
+func dropFrom(t testing.TB, src string) func(network, address string, c syscall.RawConn) error {
 	addr := netip.MustParseAddr(src).As4()
 	return func(network, address string, c syscall.RawConn) error {
 		prog := []unix.SockFilter{

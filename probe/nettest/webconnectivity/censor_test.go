@@ -50,7 +50,7 @@ type censor struct {
 }
 
 // newCensor listens on listen ("IP:port") in front of upstream.
-func newCensor(t *testing.T, listen, upstream string, r rule, sni string) *censor {
+func newCensor(t testing.TB, listen, upstream string, r rule, sni string) *censor {
 	t.Helper()
 	var lc net.ListenConfig
 	if r == blackhole {

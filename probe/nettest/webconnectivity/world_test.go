@@ -23,7 +23,7 @@ import (
 // answers, a control helper that resolves with them and connects from
 // controlIP, and the probe's environment.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	ca      *targettest.CA
 	realDNS *targettest.DNSServer
 	helper  *httptest.Server
@@ -38,7 +38,7 @@ const (
 	hijackIP = "127.0.0.3"
 )
 
-func newWorld(t *testing.T, zone ...string) *world {
+func newWorld(t testing.TB, zone ...string) *world {
 	t.Helper()
 	w := &world{t: t, ca: targettest.NewCA(t)}
 	w.realDNS = targettest.NewDNSServer(t, targettest.Answer(targettest.NewZone(t, zone...)))
