@@ -8,10 +8,10 @@ const DNSServerMisbehaving = "dns_server_misbehaving"
 // DNS response codes (RFC 1035 §4.1.1), named here so that this package
 // does not depend on a DNS library.
 const (
-	rcodeSuccess        = 0
-	rcodeServerFailure  = 2
-	rcodeNameError      = 3
-	rcodeRefused        = 5
+	rcodeSuccess       = 0
+	rcodeServerFailure = 2
+	rcodeNameError     = 3
+	rcodeRefused       = 5
 )
 
 // Rcode returns the failure for a DNS response code, "" for NOERROR.

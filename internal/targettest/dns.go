@@ -2,6 +2,7 @@ package targettest
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -128,14 +129,9 @@ type DNSServer struct {
 // NewDNSServer starts a DNS server that replies as behave says.
 func NewDNSServer(tb T, behave DNSBehavior) *DNSServer {
 	tb.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	pc, ln, err := listenUDPAndTCP()
 	if err != nil {
 		tb.Fatalf("targettest: DNS server: %v", err)
-	}
-	ln, err := net.Listen("tcp", pc.LocalAddr().String())
-	if err != nil {
-		pc.Close()
-		tb.Fatalf("targettest: DNS server (TCP on the UDP port): %v", err)
 	}
 	s := &DNSServer{Addr: pc.LocalAddr().String(), behave: behave, done: make(chan struct{})}
 	s.udp = &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(s.serveUDP)}
@@ -149,6 +145,24 @@ func NewDNSServer(tb T, behave DNSBehavior) *DNSServer {
 	<-started
 	tb.Cleanup(s.Close)
 	return s
+}
+
+// listenUDPAndTCP binds UDP and TCP on the same loopback port. The kernel
+// picks a free UDP port, which may be taken for TCP: then it tries again.
+func listenUDPAndTCP() (net.PacketConn, net.Listener, error) {
+	var err error
+	for range 20 {
+		var pc net.PacketConn
+		if pc, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
+			return nil, nil, err
+		}
+		var ln net.Listener
+		if ln, err = net.Listen("tcp", pc.LocalAddr().String()); err == nil {
+			return pc, ln, nil
+		}
+		pc.Close()
+	}
+	return nil, nil, fmt.Errorf("no port free for both UDP and TCP: %w", err)
 }
 
 // Queries returns how many queries the server has received.

@@ -31,7 +31,9 @@
 //   - [NewTCPServer] with a [TCPBehavior]: [ResetAfterClientHello],
 //     [CloseAfterClientHello], [Reset], [Hang].
 //   - [NewUDPBlackhole]: a UDP port that reads and never answers (QUIC and
-//     DNS timeouts).
+//     DNS timeouts); [NewQUICVersionNegotiator]: a QUIC server that speaks
+//     only versions the client does not; [NewQUICServer]: a bare QUIC
+//     server whose TLS and QUIC settings the test chooses.
 //
 // # Design
 //

@@ -13,23 +13,11 @@ import (
 	"github.com/sonde-project/sonde/internal/targettest"
 )
 
-// exampleT stands for the *testing.T a real test passes.
-type exampleT struct{ cleanups []func() }
-
-func (t *exampleT) Helper()                           {}
-func (t *exampleT) Fatalf(format string, args ...any) { panic(fmt.Sprintf(format, args...)) }
-func (t *exampleT) Cleanup(f func())                  { t.cleanups = append(t.cleanups, f) }
-func (t *exampleT) done() {
-	for i := len(t.cleanups) - 1; i >= 0; i-- {
-		t.cleanups[i]()
-	}
-}
-
 // A DNS server that answers from a zone; names it does not hold get
 // NXDOMAIN.
 func ExampleNewDNSServer() {
-	t := &exampleT{}
-	defer t.done()
+	t := &targettest.Standalone{}
+	defer t.Close()
 	zone := targettest.NewZone(t, "example.org. 300 IN A 93.184.215.14")
 	srv := targettest.NewDNSServer(t, targettest.Answer(zone))
 
@@ -46,8 +34,8 @@ func ExampleNewDNSServer() {
 // An on-path injector: the forged answer comes first, the real one 20ms
 // later on the same socket.
 func ExampleInject() {
-	t := &exampleT{}
-	defer t.done()
+	t := &targettest.Standalone{}
+	defer t.Close()
 	forged := targettest.NewZone(t, "example.org. 60 IN A 10.10.34.35")
 	real := targettest.NewZone(t, "example.org. 300 IN A 93.184.215.14")
 	srv := targettest.NewDNSServer(t, targettest.Inject(forged, real, 20*time.Millisecond))
@@ -58,8 +46,8 @@ func ExampleInject() {
 // An HTTPS site with a certificate from a test CA, and a middlebox
 // behaviour: ClientHellos naming blocked.example are reset.
 func ExampleNewHTTPSServer() {
-	t := &exampleT{}
-	defer t.done()
+	t := &targettest.Standalone{}
+	defer t.Close()
 	ca := targettest.NewCA(t)
 	srv := targettest.NewHTTPSServer(t, targettest.HTTPSConfig{
 		Certificates: []tls.Certificate{ca.Issue("example.org"), ca.Issue("blocked.example")},
@@ -81,8 +69,8 @@ func ExampleNewHTTPSServer() {
 // A TCP server that resets the connection after the ClientHello, as an
 // SNI-filtering censor does.
 func ExampleResetAfterClientHello() {
-	t := &exampleT{}
-	defer t.done()
+	t := &targettest.Standalone{}
+	defer t.Close()
 	srv := targettest.NewTCPServer(t, targettest.ResetAfterClientHello())
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

@@ -137,9 +137,16 @@ func Hang() TCPBehavior {
 // out. The socket closes at the end of the test.
 func NewUDPBlackhole(tb T) string {
 	tb.Helper()
+	return serveUDP(tb, "UDP blackhole", func([]byte) []byte { return nil })
+}
+
+// serveUDP answers each datagram with what answer returns (nothing for
+// nil) until the end of the test, and returns the address.
+func serveUDP(tb T, what string, answer func(datagram []byte) []byte) string {
+	tb.Helper()
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
-		tb.Fatalf("targettest: UDP blackhole: %v", err)
+		tb.Fatalf("targettest: %s: %v", what, err)
 	}
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -147,8 +154,12 @@ func NewUDPBlackhole(tb T) string {
 		defer wg.Done()
 		buf := make([]byte, 1<<16)
 		for {
-			if _, _, err := pc.ReadFrom(buf); err != nil {
+			n, from, err := pc.ReadFrom(buf)
+			if err != nil {
 				return
+			}
+			if out := answer(buf[:n]); out != nil {
+				pc.WriteTo(out, from) //nolint:errcheck // the client retries or times out
 			}
 		}
 	}()

@@ -108,6 +108,12 @@ func (n *Net) HTTPGet(ctx context.Context, rawURL string, opts HTTPOptions) (*HT
 		resp.Body.Close()
 	}
 	if err != nil {
+		// The failure of the step that failed (connect, TLS handshake,
+		// round trip, body read), under http.Client's *url.Error.
+		var fe *failure.Error
+		if errors.As(err, &fe) {
+			return out, fe
+		}
 		return out, failure.New(failure.Classify(err), failure.OpHTTPTransaction, err)
 	}
 	return out, nil
@@ -156,7 +162,7 @@ func (tr *recordingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	hc, err := n.openHTTPConn(ctx, req.URL, t)
 	if err != nil {
 		n.recordTransaction(req, nil, nil, false, err, t0, &httpConn{id: n.newID(), network: "tcp"})
-		return nil, err
+		return nil, err // already classified, with the operation that failed
 	}
 	defer hc.close()
 	n.event(measurement.NetworkEvent{Address: hc.address, Operation: "http_transaction_start", Proto: hc.network,

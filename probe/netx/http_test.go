@@ -3,8 +3,10 @@ package netx
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sonde-project/sonde/internal/failure"
 	"github.com/sonde-project/sonde/internal/targettest"
@@ -111,6 +113,27 @@ func TestTitle(t *testing.T) {
 	} {
 		if got := Title([]byte(in)); got != want {
 			t.Errorf("Title(%.40q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestHTTPGetFailedOperation: the error names the step that failed.
+func TestHTTPGetFailedOperation(t *testing.T) {
+	l := newLab(t)
+	n := l.newNet(t, func(c *Config) { c.StepTimeout = 300 * time.Millisecond })
+	for _, c := range []struct {
+		addr, op, f string
+	}{
+		{targettest.NewTCPServer(t, targettest.ResetAfterClientHello()).Addr, failure.OpTLSHandshake, failure.ConnectionReset},
+		{targettest.NewTCPServer(t, targettest.Hang()).Addr, failure.OpTLSHandshake, failure.GenericTimeout},
+	} {
+		_, err := n.HTTPGet(context.Background(), "https://example.org/", HTTPOptions{Address: c.addr})
+		var fe *failure.Error
+		if !errors.As(err, &fe) || fe.Operation != c.op || fe.Failure != c.f {
+			t.Fatalf("%s: got %#v", c.addr, err)
+		}
+		if got := failure.Of(n.Steps().Requests[0].Failure); got != c.f {
+			t.Fatalf("recorded %q", got)
 		}
 	}
 }

@@ -103,9 +103,10 @@ func (n *Net) openHTTPConn(ctx context.Context, u *url.URL, t target) (*httpConn
 		hc.rt = oneShotHTTP1(tconn)
 		return hc, nil
 	}
-	h2 := &http2.Transport{MaxHeaderListSize: maxHeaderBytes}
-	//lint:ignore SA1019 net/http's own replacement cannot take a uTLS connection (it wants a *tls.Conn)
-	cc, err := h2.NewClientConn(tconn)
+	// net/http's replacement for this API takes only a *tls.Conn, not a
+	// uTLS connection, hence the deprecated x/net/http2 one.
+	//lint:ignore SA1019 see above
+	cc, err := (&http2.Transport{MaxHeaderListSize: maxHeaderBytes}).NewClientConn(tconn)
 	if err != nil {
 		tconn.Close()
 		return nil, err

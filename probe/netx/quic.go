@@ -7,7 +7,6 @@ import (
 	"github.com/quic-go/quic-go"
 
 	"github.com/sonde-project/sonde/internal/failure"
-	"github.com/sonde-project/sonde/internal/measurement"
 )
 
 // QUICHandshake dials address ("IP:port", UDP), runs a QUIC handshake
@@ -36,21 +35,13 @@ func (n *Net) quicHandshake(ctx context.Context, address string, cfg TLSConfig) 
 		NextProtos:         []string{"h3"},
 	}
 	qconf := &quic.Config{HandshakeIdleTimeout: n.cfg.StepTimeout, MaxIdleTimeout: n.cfg.StepTimeout}
-	t0 := n.now()
-	n.event(measurement.NetworkEvent{Address: address, Operation: "quic_handshake_start", Proto: "udp", T0: n.Since(t0), T: n.Since(t0), Tags: tags, TransactionID: id})
+	step := n.startHandshake("udp", address, cfg, tags, id)
 	conn, err := quic.DialAddr(ctx, address, tconf, qconf)
-	t := n.now()
-	f := failure.Classify(err)
 	var state tls.ConnectionState
 	if err == nil {
 		state = conn.ConnectionState().TLS
 	}
-	entry := handshakeEntry("udp", address, cfg, state, err)
-	entry.Failure, entry.T0, entry.T, entry.Tags, entry.TransactionID = failure.Ptr(f), n.Since(t0), n.Since(t), tags, id
-	n.record(func(s *measurement.Steps) { s.QUICHandshakes = append(s.QUICHandshakes, entry) })
-	n.event(measurement.NetworkEvent{Address: address, Failure: failure.Ptr(f), Operation: "quic_handshake_done", Proto: "udp", T0: n.Since(t), T: n.Since(t), Tags: tags, TransactionID: id})
-	if err != nil {
-		n.log.Debug("QUIC handshake failed", "address", address, "sni", cfg.ServerName, "failure", f)
+	if f := step.done(state, err); err != nil {
 		return nil, id, failure.New(f, failure.OpQUICHandshake, err)
 	}
 	return conn, id, nil

@@ -94,29 +94,67 @@ func (n *Net) TLSHandshake(ctx context.Context, conn net.Conn, cfg TLSConfig) (*
 		NextProtos:         []string{"h2", "http/1.1"}, // used by the "go" fingerprint only
 	}
 	uconn := utls.UClient(conn, uconf, n.fingerprint.id)
-	address := conn.RemoteAddr().String()
-	t0 := n.now()
-	n.event(measurement.NetworkEvent{Address: address, Operation: "tls_handshake_start", Proto: "tcp", T0: n.Since(t0), T: n.Since(t0), Tags: tags, TransactionID: id})
+	step := n.startHandshake("tcp", conn.RemoteAddr().String(), cfg, tags, id)
 	err := uconn.HandshakeContext(ctx)
-	t := n.now()
-	f := failure.Classify(err)
 	us := uconn.ConnectionState()
 	state := tls.ConnectionState{
 		Version: us.Version, HandshakeComplete: us.HandshakeComplete, CipherSuite: us.CipherSuite,
 		NegotiatedProtocol: us.NegotiatedProtocol, ServerName: cfg.ServerName,
 		PeerCertificates: us.PeerCertificates, VerifiedChains: us.VerifiedChains,
 	}
-	entry := handshakeEntry("tcp", address, cfg, state, err)
-	entry.Failure, entry.T0, entry.T, entry.Tags, entry.TransactionID = failure.Ptr(f), n.Since(t0), n.Since(t), tags, id
-	n.record(func(s *measurement.Steps) { s.TLSHandshakes = append(s.TLSHandshakes, entry) })
-	n.event(measurement.NetworkEvent{Address: address, Failure: failure.Ptr(f), Operation: "tls_handshake_done", Proto: "tcp", T0: n.Since(t), T: n.Since(t), Tags: tags, TransactionID: id})
-	if err != nil {
-		n.log.Debug("TLS handshake failed", "address", address, "sni", cfg.ServerName, "failure", f)
+	if f := step.done(state, err); err != nil {
 		conn.Close()
 		return nil, failure.New(f, failure.OpTLSHandshake, err)
 	}
 	conn.SetDeadline(time.Time{}) //nolint:errcheck // clearing the handshake deadline
 	return &TLSConn{Conn: uconn, State: state}, nil
+}
+
+// handshakeStep is a TLS or QUIC handshake in progress.
+type handshakeStep struct {
+	n       *Net
+	network string // "tcp" (TLS) or "udp" (QUIC)
+	address string
+	cfg     TLSConfig
+	tags    []string
+	id      int64
+	t0      time.Time
+}
+
+func (n *Net) startHandshake(network, address string, cfg TLSConfig, tags []string, id int64) *handshakeStep {
+	h := &handshakeStep{n: n, network: network, address: address, cfg: cfg, tags: tags, id: id, t0: n.now()}
+	n.event(measurement.NetworkEvent{Address: address, Operation: h.op() + "_start", Proto: network,
+		T0: n.Since(h.t0), T: n.Since(h.t0), Tags: tags, TransactionID: id})
+	return h
+}
+
+func (h *handshakeStep) op() string {
+	if h.network == "udp" {
+		return failure.OpQUICHandshake
+	}
+	return failure.OpTLSHandshake
+}
+
+// done records the handshake in tls_handshakes or quic_handshakes and
+// returns its failure string.
+func (h *handshakeStep) done(state tls.ConnectionState, err error) string {
+	n, t := h.n, h.n.now()
+	f := failure.Classify(err)
+	entry := handshakeEntry(h.network, h.address, h.cfg, state, err)
+	entry.Failure, entry.T0, entry.T, entry.Tags, entry.TransactionID = failure.Ptr(f), n.Since(h.t0), n.Since(t), h.tags, h.id
+	n.record(func(s *measurement.Steps) {
+		if h.network == "udp" {
+			s.QUICHandshakes = append(s.QUICHandshakes, entry)
+		} else {
+			s.TLSHandshakes = append(s.TLSHandshakes, entry)
+		}
+	})
+	n.event(measurement.NetworkEvent{Address: h.address, Failure: failure.Ptr(f), Operation: h.op() + "_done", Proto: h.network,
+		T0: n.Since(t), T: n.Since(t), Tags: h.tags, TransactionID: h.id})
+	if f != "" {
+		n.log.Debug("handshake failed", "operation", h.op(), "address", h.address, "sni", h.cfg.ServerName, "failure", f)
+	}
+	return f
 }
 
 // handshakeEntry fills the archival fields of a TLS or QUIC handshake
