@@ -111,13 +111,15 @@ type ControlRequest struct {
 }
 
 // ControlResponse is the control helper's view of a URL: OONI's oohelperd
-// response, also stored as web_connectivity's "control" key.
+// response, also stored as web_connectivity's "control" key. Like
+// oohelperd, it always writes "quic_handshake" (an empty object when QUIC
+// was not measured) and "http3_request" (null when not measured).
 type ControlResponse struct {
 	TCPConnect    map[string]ControlTCPConnect   `json:"tcp_connect"`
 	TLSHandshake  map[string]ControlTLSHandshake `json:"tls_handshake,omitempty"`
-	QUICHandshake map[string]ControlTLSHandshake `json:"quic_handshake,omitempty"`
+	QUICHandshake map[string]ControlTLSHandshake `json:"quic_handshake"`
 	HTTPRequest   ControlHTTPRequest             `json:"http_request"`
-	HTTP3Request  *ControlHTTPRequest            `json:"http3_request,omitempty"`
+	HTTP3Request  *ControlHTTPRequest            `json:"http3_request"`
 	DNS           ControlDNS                     `json:"dns"`
 	IPInfo        map[string]ControlIPInfo       `json:"ip_info,omitempty"`
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/sonde-project/sonde/probe/nettest/quic"
 	"github.com/sonde-project/sonde/probe/nettest/tcpconnect"
 	"github.com/sonde-project/sonde/probe/nettest/tls"
+	"github.com/sonde-project/sonde/probe/nettest/webconnectivity"
 )
 
 // Entry describes one test for the runner and for --help.
@@ -49,6 +50,11 @@ var Tests = map[string]Entry{
 		New:     func() nettest.Measurer { return quic.Measurer{} },
 		Input:   "an https:// URL or host[:port]",
 		Summary: "Loads a web page over QUIC (HTTP/3), which some networks block while allowing ordinary HTTPS",
+	},
+	"web_connectivity": {
+		New:     func() nettest.Measurer { return &webconnectivity.Measurer{} },
+		Input:   "a URL (https://example.org/)",
+		Summary: "Compares how a web page loads here with how it loads from an uncensored control, and says whether and how it is blocked (DNS, TCP/IP, TLS, HTTP, QUIC)",
 	},
 }
 
