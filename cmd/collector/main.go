@@ -122,7 +122,7 @@ func serve(cfg collector.Config, log *slog.Logger) error {
 // deps wires the other areas into the collector: the analysis computes
 // each stored measurement's verdict, the test lists give check-in targets.
 //
-// NOTE for the integrator: the control helper (collector/controlhelper,
+// NOTE for the integrator: the control helper (internal/controlhelper,
 // written separately) mounts here as Deps.ControlHelper; it is then served
 // at control_helper.path and advertised at check-in.
 func deps(cfg collector.Config, log *slog.Logger) (collector.Deps, func(), error) {

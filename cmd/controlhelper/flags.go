@@ -11,7 +11,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/sonde-project/sonde/collector/controlhelper"
+	"github.com/sonde-project/sonde/internal/controlhelper"
 )
 
 const usageText = `controlhelper - the control helper of sonde, the censorship measurement network

@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/sonde-project/sonde/collector/controlhelper"
+	"github.com/sonde-project/sonde/internal/controlhelper"
 	"github.com/sonde-project/sonde/internal/version"
 )
 

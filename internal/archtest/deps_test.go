@@ -82,6 +82,32 @@ func TestDependenciesPointOneWay(t *testing.T) {
 	}
 }
 
+// TestProbeAndCollectorStayApart: not even the tests of one import the
+// other; what both need (the control helper, the wire protocol) lives in
+// internal/.
+func TestProbeAndCollectorStayApart(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .TestImports \" \"}} {{join .XTestImports \" \"}}", module+"/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		from := area(fields[0])
+		for _, imp := range fields[1:] {
+			if !strings.HasPrefix(imp, module+"/") {
+				continue
+			}
+			to := area(imp)
+			if (from == "probe" && to == "collector") || (from == "collector" && to == "probe") {
+				t.Errorf("tests of %s import %s", fields[0], imp)
+			}
+		}
+	}
+}
+
 // TestNettestsAreIndependent: one network test never imports another, and
 // test-support packages (…test) are imported only by tests.
 func TestNettestsAreIndependent(t *testing.T) {

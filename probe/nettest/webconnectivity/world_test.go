@@ -13,7 +13,7 @@ import (
 
 	"github.com/quic-go/quic-go/http3"
 
-	"github.com/sonde-project/sonde/collector/controlhelper"
+	"github.com/sonde-project/sonde/internal/controlhelper"
 	"github.com/sonde-project/sonde/internal/targettest"
 	"github.com/sonde-project/sonde/probe/nettest"
 	"github.com/sonde-project/sonde/probe/nettest/webconnectivity"

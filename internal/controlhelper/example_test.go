@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"net/netip"
 
-	"github.com/sonde-project/sonde/collector/controlhelper"
+	"github.com/sonde-project/sonde/internal/controlhelper"
 )
 
 // A collector mounts the helper next to its own routes. This one serves a
