@@ -178,6 +178,19 @@ type ControlHelperConfig struct {
 	// Path is where this collector serves the helper, when the binary
 	// has one. OPTIONAL: "/api/v1/control".
 	Path string `yaml:"path"`
+	// Serve makes this collector serve the control helper itself (also at
+	// "/" for POST, where OONI's probes expect it). OPTIONAL: false.
+	Serve bool `yaml:"serve"`
+	// AllowPrefixes are address ranges the helper may connect to although
+	// they are not public (the censorship lab's documentation ranges).
+	// Never set this on a public collector. OPTIONAL: none.
+	AllowPrefixes []string `yaml:"allow_prefixes"`
+	// DNSServers are the resolvers the helper uses ("ip:port").
+	// OPTIONAL: those of /etc/resolv.conf.
+	DNSServers []string `yaml:"dns_servers"`
+	// MaxConcurrency bounds the control requests measured at once; more
+	// get 503 with Retry-After. OPTIONAL: 32.
+	MaxConcurrency int `yaml:"max_concurrency"`
 }
 
 // LoadConfig reads a configuration file, strictly: unknown keys, wrong

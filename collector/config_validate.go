@@ -77,6 +77,19 @@ func (c Config) Validate() error {
 	if p := c.ControlHelper.Path; p != "" && (!strings.HasPrefix(p, "/") || strings.ContainsAny(p, " {}")) {
 		bad("control_helper.path", "%q must be a path starting with /", p)
 	}
+	for _, p := range c.ControlHelper.AllowPrefixes {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			bad("control_helper.allow_prefixes", "%q is not an address range like 203.0.113.0/24", p)
+		}
+	}
+	for _, a := range c.ControlHelper.DNSServers {
+		if _, err := netip.ParseAddrPort(a); err != nil {
+			bad("control_helper.dns_servers", "%q is not an ip:port address", a)
+		}
+	}
+	if c.ControlHelper.MaxConcurrency < 0 {
+		bad("control_helper.max_concurrency", "must not be negative")
+	}
 	switch c.LogLevel {
 	case "", "debug", "info", "warn", "error":
 	default:

@@ -43,7 +43,10 @@ func (s *Service) routes() http.Handler {
 	handle("GET "+probeapi.PathHealth, "health", s.handleHealth)
 	handle("GET "+probeapi.PathMetrics, "metrics", s.handleMetrics)
 	if s.deps.ControlHelper != nil {
-		mux.Handle(s.cfg.controlHelperPath(), s.instrument("control-helper", s.deps.ControlHelper.ServeHTTP))
+		th := s.instrument("control-helper", s.deps.ControlHelper.ServeHTTP)
+		mux.Handle(s.cfg.controlHelperPath(), th)
+		// OONI's probes post control requests to the helper's root.
+		mux.Handle("POST /{$}", th)
 	}
 	mux.Handle("/", s.instrument("not-found", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: see the collector's README for the API")

@@ -14,12 +14,16 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/sonde-project/sonde/analysis"
 	"github.com/sonde-project/sonde/collector"
+	"github.com/sonde-project/sonde/collector/geoip"
+	"github.com/sonde-project/sonde/internal/controlhelper"
 	"github.com/sonde-project/sonde/internal/probeapi"
 	"github.com/sonde-project/sonde/internal/version"
 	"github.com/sonde-project/sonde/testlists"
@@ -120,13 +124,17 @@ func serve(cfg collector.Config, log *slog.Logger) error {
 }
 
 // deps wires the other areas into the collector: the analysis computes
-// each stored measurement's verdict, the test lists give check-in targets.
-//
-// NOTE for the integrator: the control helper (internal/controlhelper,
-// written separately) mounts here as Deps.ControlHelper; it is then served
-// at control_helper.path and advertised at check-in.
+// each stored measurement's verdict, the test lists give check-in targets,
+// and the control helper answers web_connectivity's control requests.
 func deps(cfg collector.Config, log *slog.Logger) (collector.Deps, func(), error) {
 	d := collector.Deps{Logger: log, Analyze: analysis.Analyze}
+	if cfg.ControlHelper.Serve {
+		th, err := controlHelper(cfg, log)
+		if err != nil {
+			return d, nil, err
+		}
+		d.ControlHelper = th
+	}
 	if cfg.CheckIn.TestLists == "" {
 		log.Warn("check_in.test_lists is not set: check-ins carry no targets")
 		return d, func() {}, nil
@@ -137,6 +145,28 @@ func deps(cfg collector.Config, log *slog.Logger) (collector.Deps, func(), error
 	}
 	d.Targets = listTargets{store}
 	return d, func() {}, nil
+}
+
+// controlHelper builds the control helper from the configuration; the
+// networks of the addresses it reports come from the collector's mmdb.
+func controlHelper(cfg collector.Config, log *slog.Logger) (http.Handler, error) {
+	geo, err := geoip.Open(cfg.GeoIP.CountryDB, cfg.GeoIP.ASNDB)
+	if err != nil {
+		return nil, fmt.Errorf("control helper: %w", err)
+	}
+	hc := controlhelper.Config{
+		Logger:         log,
+		DNSServers:     cfg.ControlHelper.DNSServers,
+		MaxConcurrency: cfg.ControlHelper.MaxConcurrency,
+		LookupASN: func(a netip.Addr) (int64, string) {
+			loc := geo.Lookup(a)
+			return int64(loc.ASN), loc.NetworkName
+		},
+	}
+	for _, p := range cfg.ControlHelper.AllowPrefixes {
+		hc.AllowPrefixes = append(hc.AllowPrefixes, netip.MustParsePrefix(p)) // validated at load
+	}
+	return controlhelper.New(hc)
 }
 
 // listTargets serves check-in targets from the Citizen Lab test lists.
