@@ -1,0 +1,68 @@
+package canonjson_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/sonde-project/sonde/internal/canonjson"
+)
+
+// FuzzAppend holds Append to encoding/json on any input: what Append
+// accepts, encoding/json accepts and writes identically; what
+// encoding/json refuses, Append refuses; and Members splits Append's
+// output into exactly the decoded object's members.
+func FuzzAppend(f *testing.F) {
+	for _, s := range []string{
+		`{"b":1,"a":[true,false,null,"x\u00e9\ud83d\ude00"]}`, `"\ud800\udc00\ud800"`, `-0.0e-0`,
+		"{\"k\":\"\u2028\"}", `{"a":{"a":{"a":{}}}}`, `[1e308,1e309]`, `{"a":1,"a":2}`, "\"\xff\"",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		got, err := canonjson.Append(nil, src, nil)
+		want, refErr := reference(src)
+		if refErr != nil {
+			if err == nil {
+				t.Fatalf("encoding/json refuses (%v) what Append accepts: %q", refErr, src)
+			}
+			return
+		}
+		if err != nil {
+			var se *canonjson.SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("not a SyntaxError: %v", err)
+			}
+			// Append is stricter: only these refusals are allowed.
+			for _, ok := range []string{"duplicate key", "nested more than", "invalid UTF-8", "number"} {
+				if strings.Contains(se.Msg, ok) {
+					return
+				}
+			}
+			t.Fatalf("Append refuses (%v) what encoding/json accepts: %q", err, src)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("input %q\nAppend        %s\nencoding/json %s", src, got, want)
+		}
+		var obj map[string]json.RawMessage
+		if got[0] != '{' || json.Unmarshal(got, &obj) != nil {
+			return
+		}
+		n := 0
+		if err := canonjson.Members(got, func(k, v []byte) error {
+			var key string
+			if err := json.Unmarshal(append(append([]byte{'"'}, k...), '"'), &key); err != nil {
+				t.Fatalf("key %q: %v", k, err)
+			}
+			if !bytes.Equal(obj[key], v) {
+				t.Fatalf("member %q: %s, decoded %s", key, v, obj[key])
+			}
+			n++
+			return nil
+		}); err != nil || n != len(obj) {
+			t.Fatalf("Members: %v after %d of %d", err, n, len(obj))
+		}
+	})
+}
