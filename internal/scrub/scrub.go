@@ -40,8 +40,11 @@ const Marker = "[scrubbed]"
 type Scrubber struct {
 	addrs []netip.Addr
 	texts []string // lower-case text forms, longest first
-	bins  [][]byte // binary forms
-	loops [][]byte // what each binary form becomes
+	// anchors[i] is the start of texts[i] that has no letters: where it
+	// is absent, so is the form, in any case.
+	anchors [][]byte
+	bins    [][]byte // binary forms
+	loops   [][]byte // what each binary form becomes
 }
 
 // New returns a Scrubber for addrs. Invalid, loopback and unspecified
@@ -71,6 +74,9 @@ func New(addrs ...netip.Addr) *Scrubber {
 				s.texts[i], s.texts[j] = s.texts[j], s.texts[i]
 			}
 		}
+	}
+	for _, form := range s.texts {
+		s.anchors = append(s.anchors, anchor(form))
 	}
 	return s
 }
@@ -132,7 +138,10 @@ func (s *Scrubber) String(in string) string {
 }
 
 func (s *Scrubber) text(b []byte) []byte {
-	for _, form := range s.texts {
+	for i, form := range s.texts {
+		if a := s.anchors[i]; len(a) >= 2 && !bytes.Contains(b, a) {
+			continue
+		}
 		b = replaceText(b, form)
 	}
 	return b
