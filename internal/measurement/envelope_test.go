@@ -1,0 +1,42 @@
+package measurement
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// FuzzParseEnvelope holds ParseEnvelope to Parse on valid JSON.
+func FuzzParseEnvelope(f *testing.F) {
+	real, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ooni", "backend-fastpath", "20250527233111.802678_ID_webconnectivity_5a37ec909dbf14e3.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(real)
+	for _, s := range []string{
+		`{"test_keys":{"a":1},"test_name":"x","measurement_start_time":"2024-01-02 03:04:05"}`,
+		`{ "test_name" : "x" , "test_keys" : [ 1 ] , "measurement_start_time":"2024-01-02 03:04:05" }`,
+		`{"test_name":"x","measurement_start_time":"2024-01-02 03:04:05","test_keys":null}`,
+		`{"TEST_KEYS":{},"test_keys":{"b":2},"test_name":"x","measurement_start_time":"2024-01-02 03:04:05"}`,
+		`{"test_keys":{},"test_keys":{"b":2},"test_name":"x","measurement_start_time":"2024-01-02 03:04:05"}`,
+		`{"test_name":"x","measurement_start_time":"2024-01-02 03:04:05","test_runtime":"slow","test_keys":{}}`,
+		`{"test_keys":{}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !json.Valid(b) {
+			return
+		}
+		want, werr := Parse(b)
+		got, gerr := ParseEnvelope(b)
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("%q: Parse error %v, ParseEnvelope error %v", b, werr, gerr)
+		}
+		if werr == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q:\nParseEnvelope %+v\nParse         %+v", b, got, want)
+		}
+	})
+}
