@@ -8,6 +8,8 @@ require (
 	golang.org/x/net v0.61.0
 )
 
+require golang.org/x/sync v0.24.0 // indirect
+
 require (
 	github.com/ClickHouse/ch-go v0.74.0 // indirect
 	github.com/andybalholm/brotli v1.2.6 // indirect

@@ -1,7 +1,6 @@
 package collector
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -9,65 +8,132 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync"
+	"time"
 
+	"github.com/sonde-project/sonde/collector/loader"
+	"github.com/sonde-project/sonde/internal/canonjson"
 	"github.com/sonde-project/sonde/internal/measurement"
 	"github.com/sonde-project/sonde/internal/scrub"
 )
 
-// prepared is a measurement ready for the spool.
-type prepared struct {
-	uid string
-	doc []byte // canonical, scrubbed, with measurement_uid
+// accepted is a measurement ready for the spool.
+type accepted struct {
+	uid    string
+	record []byte // the spool record: received time, then the document
 }
 
-// prepare scrubs raw of the uploader's address (and of the probe_ip the
-// probe claimed, if it forgot to scrub it), sets probe_ip to 127.0.0.1,
-// fills report_id when the URL gave one, writes it in canonical form
-// (keys sorted, numbers as sent) and gives it its uid. m is raw parsed.
-func prepare(raw []byte, m *measurement.Measurement, uploader netip.Addr, reportID string) (*prepared, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var doc map[string]any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("decoding: %w", err)
+// scrubbers builds, once per request, the scrubber of the uploader's
+// address, and one for a measurement whose probe_ip names another.
+type scrubbers struct {
+	uploader netip.Addr
+	base     *scrub.Scrubber
+}
+
+func (c *scrubbers) forClaim(claimed string) *scrub.Scrubber {
+	if c.base == nil {
+		c.base = scrub.New(c.uploader)
 	}
-	addrs := []netip.Addr{uploader}
-	if claimed, err := netip.ParseAddr(m.ProbeIP); err == nil {
-		addrs = append(addrs, claimed)
+	a, err := netip.ParseAddr(claimed)
+	if err != nil || a.Unmap() == c.uploader.Unmap() {
+		return c.base
 	}
-	delete(doc, "measurement_uid")
-	doc["probe_ip"] = measurement.ScrubbedIP
+	return scrub.New(c.uploader, a)
+}
+
+var canonBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+var scrubbedIP = []byte(`"` + measurement.ScrubbedIP + `"`)
+
+// accept validates raw, scrubs it of the uploader's address (and of the
+// probe_ip it claims, if the probe forgot to scrub it), sets probe_ip to
+// 127.0.0.1 and report_id to the URL's (when given), writes it in
+// canonical form (internal/canonjson: keys sorted, numbers as sent) and
+// gives it its uid, all in one pass over the bytes.
+func (v *validator) accept(raw []byte, sc *scrubbers, reportID string, received time.Time) (*accepted, *Rejection) {
+	if int64(len(raw)) > v.maxBytes {
+		return nil, reject(413, "measurement is %d bytes; the limit is %d", len(raw), v.maxBytes)
+	}
+	claimedIP, claimedReport := claims(raw)
+	scr := sc.forClaim(claimedIP)
+	set := []canonjson.Member{{Key: "measurement_uid"}, {Key: "probe_ip", Value: scrubbedIP}}
 	if reportID != "" {
-		doc["report_id"] = reportID
+		set = append(set, canonjson.Member{Key: "report_id", Value: canonjson.AppendString(nil, scr.StringValue([]byte(reportID)))})
 	}
-	canon, err := encodeCanonical(scrub.New(addrs...).Value(doc))
+	bufp := canonBufs.Get().(*[]byte)
+	defer canonBufs.Put(bufp)
+	canon, err := canonjson.Append((*bufp)[:0], raw, &canonjson.Options{MaxDepth: maxDepth, Key: scr.Key, String: scr.StringValue, Set: set})
+	if cap(canon) <= 8<<20 {
+		*bufp = canon[:0]
+	}
 	if err != nil {
-		return nil, err
+		return nil, reject(400, "measurement is not valid JSON: %v", err)
 	}
-	// probe_cc, test_name and measurement_start_time were validated
-	// (letters, a known name, a timestamp): scrubbing cannot change them,
-	// so m's are the stored ones.
+	if canon[0] != '{' {
+		return nil, reject(400, "measurement is not a JSON object")
+	}
+	if k := oddKey(canon); k != "" {
+		return nil, reject(400, "key %q differs from a measurement field's name only in case", truncate(k, 64))
+	}
+	m, err := measurement.ParseEnvelope(canon)
+	if err != nil {
+		return nil, reject(400, "%v", err)
+	}
+	if rej := v.checkFields(m); rej != nil {
+		return nil, rej
+	}
+	switch {
+	case claimedReport != "" && reportID != "" && claimedReport != reportID:
+		return nil, reject(400, "report_id %q in the measurement is not the report %q it is submitted to", truncate(claimedReport, 80), reportID)
+	case m.ReportID == "":
+		return nil, reject(400, "missing report_id")
+	}
+	// probe_cc, test_name and measurement_start_time are validated
+	// (letters, a known name, a timestamp): scrubbing cannot have changed
+	// them.
 	uid := MeasurementUID(m, canon)
-	// Splice the uid in as the first key: the rest stays canonical.
-	final := make([]byte, 0, len(canon)+len(uid)+24)
-	final = append(final, `{"measurement_uid":"`...)
-	final = append(final, uid...)
-	final = append(final, '"')
-	if rest := bytes.TrimSpace(canon[1:]); len(rest) > 0 && rest[0] != '}' {
-		final = append(final, ',')
-	}
-	final = append(final, canon[1:]...)
-	return &prepared{uid: uid, doc: final}, nil
+	return &accepted{uid: uid, record: record(received, uid, canon)}, nil
 }
 
-func encodeCanonical(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, fmt.Errorf("encoding: %w", err)
+// claims returns the probe_ip and report_id a measurement states at its
+// top level, before anything is rewritten ("" when absent or not strings).
+// raw is not validated yet: a document Members cannot split is refused
+// afterwards by canonjson.
+func claims(raw []byte) (probeIP, reportID string) {
+	canonjson.Members(raw, func(k, v []byte) error {
+		switch string(k) {
+		case "probe_ip":
+			probeIP = jsonString(v)
+		case "report_id":
+			reportID = jsonString(v)
+		}
+		return nil
+	})
+	return probeIP, reportID
+}
+
+func jsonString(v []byte) string {
+	var s string
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && !strings.ContainsAny(string(v[1:len(v)-1]), `\"`) {
+		return string(v[1 : len(v)-1])
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	if json.Unmarshal(v, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+// record is the spool record of a canonical document: the time it was
+// received, then the document with its uid spliced in as the first key
+// (the rest stays canonical).
+func record(received time.Time, uid string, canon []byte) []byte {
+	const head = `{"measurement_uid":"`
+	rec := loader.AppendRecordHeader(make([]byte, 0, 8+len(head)+len(uid)+2+len(canon)), received)
+	rec = append(append(append(rec, head...), uid...), '"')
+	if len(canon) > 2 {
+		rec = append(rec, ',')
+	}
+	return append(rec, canon[1:]...)
 }
 
 // MeasurementUID returns the uid of a measurement whose canonical JSON

@@ -40,7 +40,7 @@ func (s *Service) handleRegister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req probeapi.RegisterRequest
-	if !readJSON(w, r, 16<<10, &req, "a registration request", true) {
+	if !s.readJSON(w, r, 16<<10, &req, "a registration request", true) {
 		return
 	}
 	id, token, err := s.tokens.register(s.now())
@@ -60,7 +60,7 @@ func (s *Service) handleCheckIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req probeapi.CheckInRequest
-	if !readJSON(w, r, 64<<10, &req, "a check-in request", true) {
+	if !s.readJSON(w, r, 64<<10, &req, "a check-in request", true) {
 		return
 	}
 	addr := s.clientAddr(r)

@@ -58,12 +58,62 @@ type Config struct {
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	// Log sets the log level: debug, info, warn or error. OPTIONAL: info.
 	LogLevel string `yaml:"log_level"`
+	// Admin is the operator's API on its own listener. OPTIONAL: off.
+	Admin AdminConfig `yaml:"admin"`
+	// CORS lets web pages elsewhere read the public JSON (GET only).
+	// OPTIONAL: any origin.
+	CORS CORSConfig `yaml:"cors"`
 }
 
-// TLSConfig names a certificate and its key (PEM files).
+// TLSConfig serves HTTPS with a certificate from files, or one obtained
+// from an ACME certificate authority (Let's Encrypt) for the names
+// listed. OPTIONAL: plain HTTP.
 type TLSConfig struct {
 	CertFile string `yaml:"cert_file"`
 	KeyFile  string `yaml:"key_file"`
+	// AutocertDomains are the names to get certificates for
+	// automatically (TLS-ALPN-01: the collector must be reachable from
+	// the Internet on port 443, so listen on :443). OPTIONAL.
+	AutocertDomains []string `yaml:"autocert_domains"`
+	// AutocertCacheDir keeps the account key and certificates.
+	// OPTIONAL: data_dir/autocert.
+	AutocertCacheDir string `yaml:"autocert_cache_dir"`
+	// AutocertEmail is given to the certificate authority for expiry
+	// notices. OPTIONAL.
+	AutocertEmail string `yaml:"autocert_email"`
+	// AutocertDirectoryURL is the ACME directory. OPTIONAL: Let's
+	// Encrypt's production directory.
+	AutocertDirectoryURL string `yaml:"autocert_directory_url"`
+}
+
+// enabled reports whether the collector serves HTTPS.
+func (t TLSConfig) enabled() bool { return t.CertFile != "" || len(t.AutocertDomains) > 0 }
+
+// AdminConfig is the operator's API: status, token revocation and,
+// optionally, the profiler. It is served on its own listener (keep it on
+// loopback or a private network) and needs one token, kept here only as
+// its SHA-256.
+type AdminConfig struct {
+	// Listen is the admin API's address, e.g. "127.0.0.1:8081".
+	// OPTIONAL: no admin API.
+	Listen string `yaml:"listen"`
+	// TokenSHA256 is the hex SHA-256 of the admin token; `collector
+	// -hash-token` prints it. REQUIRED with listen.
+	TokenSHA256 string `yaml:"token_sha256"`
+	// Pprof serves Go's profiler at /debug/pprof/ on the admin listener
+	// (behind the token). OPTIONAL: false.
+	Pprof bool `yaml:"pprof"`
+}
+
+// CORSConfig says which web origins may read the collector's public JSON
+// (the GET endpoints) from a browser. Uploads and the admin API never
+// answer cross-origin requests.
+type CORSConfig struct {
+	// AllowOrigins are the origins allowed, or ["*"] for any.
+	// OPTIONAL: ["*"] (the data are public).
+	AllowOrigins []string `yaml:"allow_origins"`
+	// Disable turns CORS off. OPTIONAL: false.
+	Disable bool `yaml:"disable"`
 }
 
 // GeoIPConfig names the mmdb files.
@@ -83,6 +133,12 @@ type AuthConfig struct {
 	// MetricsToken, when set, is required as "Authorization: Bearer …"
 	// on /metrics. OPTIONAL.
 	MetricsToken string `yaml:"metrics_token"`
+	// MetricsTokenSHA256 is the same token given as its hex SHA-256, so
+	// that the configuration file does not hold it. OPTIONAL.
+	MetricsTokenSHA256 string `yaml:"metrics_token_sha256"`
+	// FailedAuthPerIP limits requests with a wrong token per client
+	// address, against guessing. OPTIONAL: 1/s, burst 20.
+	FailedAuthPerIP Rate `yaml:"failed_auth_per_ip"`
 	// TrustedProxies are the addresses (CIDRs) of reverse proxies whose
 	// X-Forwarded-For is believed. OPTIONAL: none.
 	TrustedProxies []string `yaml:"trusted_proxies"`
@@ -106,6 +162,15 @@ type LimitsConfig struct {
 	// MaxConcurrentUploads bounds uploads being processed at once; more
 	// wait up to a second, then get 503. OPTIONAL: 64.
 	MaxConcurrentUploads int `yaml:"max_concurrent_uploads"`
+	// MaxInflightBytes bounds the request bodies held in memory at once,
+	// counted as they arrive; past it uploads wait up to a second, then
+	// get 503. OPTIONAL: 512 MiB.
+	MaxInflightBytes int64 `yaml:"max_inflight_bytes"`
+	// MinBodyRate (bytes per second) and BodyGrace cut off a client that
+	// sends its body more slowly than MinBodyRate on average once
+	// BodyGrace has passed (408): slowloris. OPTIONAL: 1024, 10s.
+	MinBodyRate int64         `yaml:"min_body_rate"`
+	BodyGrace   time.Duration `yaml:"body_grace"`
 	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout are
 	// http.Server's, against slow clients. OPTIONAL: 10s, 2m, 2m, 2m.
 	ReadHeaderTimeout time.Duration `yaml:"read_header_timeout"`
@@ -237,6 +302,9 @@ func (c Config) limits() LimitsConfig {
 	l.MaxAge = cmp.Or(l.MaxAge, 365*24*time.Hour)
 	l.MaxClockSkew = cmp.Or(l.MaxClockSkew, time.Hour)
 	l.MaxConcurrentUploads = cmp.Or(l.MaxConcurrentUploads, 64)
+	l.MaxInflightBytes = cmp.Or(l.MaxInflightBytes, 512<<20)
+	l.MinBodyRate = cmp.Or(l.MinBodyRate, 1024)
+	l.BodyGrace = cmp.Or(l.BodyGrace, 10*time.Second)
 	l.ReadHeaderTimeout = cmp.Or(l.ReadHeaderTimeout, 10*time.Second)
 	l.ReadTimeout = cmp.Or(l.ReadTimeout, 2*time.Minute)
 	l.WriteTimeout = cmp.Or(l.WriteTimeout, 2*time.Minute)

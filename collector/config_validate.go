@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/sonde-project/sonde/collector/spool"
@@ -26,6 +27,35 @@ func (c Config) Validate() error {
 	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
 		bad("tls", "give both cert_file and key_file, or neither")
 	}
+	if c.TLS.CertFile != "" && len(c.TLS.AutocertDomains) > 0 {
+		bad("tls.autocert_domains", "give certificate files or autocert_domains, not both")
+	}
+	for _, d := range c.TLS.AutocertDomains {
+		if !hostName.MatchString(d) {
+			bad("tls.autocert_domains", "%q is not a DNS name like collector.example.org", d)
+		}
+	}
+	if u := c.TLS.AutocertDirectoryURL; u != "" && !isHTTPURL(u) {
+		bad("tls.autocert_directory_url", "%q is not an http:// or https:// URL", u)
+	}
+	if c.Admin.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Admin.Listen); err != nil {
+			bad("admin.listen", "%q is not host:port (%v)", c.Admin.Listen, err)
+		}
+		if !sha256Hex.MatchString(c.Admin.TokenSHA256) {
+			bad("admin.token_sha256", "give the SHA-256 of the admin token as 64 hex digits (collector -hash-token prints it)")
+		}
+	} else if c.Admin.TokenSHA256 != "" || c.Admin.Pprof {
+		bad("admin.listen", "the admin API needs an address to listen on")
+	}
+	if h := c.Auth.MetricsTokenSHA256; h != "" && (!sha256Hex.MatchString(h) || c.Auth.MetricsToken != "") {
+		bad("auth.metrics_token_sha256", "give 64 hex digits, and not metrics_token as well")
+	}
+	for _, o := range c.CORS.AllowOrigins {
+		if o != "*" && !isHTTPURL(o) {
+			bad("cors.allow_origins", "%q is not * or an origin like https://example.org", o)
+		}
+	}
 	if err := c.ClickHouse.Validate(); err != nil {
 		bad("clickhouse.database", "%v", strings.TrimPrefix(err.Error(), "warehouse: "))
 	}
@@ -37,6 +67,9 @@ func (c Config) Validate() error {
 	l := c.limits()
 	if l.MaxMeasurementBytes > spool.MaxRecord-1024 {
 		bad("limits.max_measurement_bytes", "%d is more than the spool takes (%d)", l.MaxMeasurementBytes, spool.MaxRecord-1024)
+	}
+	if l.MaxInflightBytes < l.MaxBatchBytes {
+		bad("limits.max_inflight_bytes", "%d is less than max_batch_bytes (%d)", l.MaxInflightBytes, l.MaxBatchBytes)
 	}
 	if l.MaxBatchBytes < l.MaxMeasurementBytes {
 		bad("limits.max_batch_bytes", "%d is less than max_measurement_bytes (%d)", l.MaxBatchBytes, l.MaxMeasurementBytes)
@@ -50,12 +83,14 @@ func (c Config) Validate() error {
 		"limits.read_header_timeout": int64(c.Limits.ReadHeaderTimeout), "limits.read_timeout": int64(c.Limits.ReadTimeout),
 		"limits.write_timeout": int64(c.Limits.WriteTimeout), "limits.idle_timeout": int64(c.Limits.IdleTimeout),
 		"shutdown_timeout": int64(c.ShutdownTimeout), "loader.retry_max": int64(c.Loader.RetryMax),
+		"limits.max_inflight_bytes": c.Limits.MaxInflightBytes, "limits.min_body_rate": c.Limits.MinBodyRate,
+		"limits.body_grace": int64(c.Limits.BodyGrace),
 	} {
 		if v < 0 {
 			bad(key, "must not be negative")
 		}
 	}
-	for key, r := range map[string]Rate{"rate_limit.per_probe": c.RateLimit.PerProbe, "rate_limit.per_ip": c.RateLimit.PerIP, "rate_limit.register_per_ip": c.RateLimit.RegisterPerIP} {
+	for key, r := range map[string]Rate{"rate_limit.per_probe": c.RateLimit.PerProbe, "rate_limit.per_ip": c.RateLimit.PerIP, "rate_limit.register_per_ip": c.RateLimit.RegisterPerIP, "auth.failed_auth_per_ip": c.Auth.FailedAuthPerIP} {
 		if r.Burst < 0 {
 			bad(key+".burst", "must not be negative")
 		}
@@ -97,6 +132,11 @@ func (c Config) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+var (
+	hostName  = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+)
 
 func isHTTPURL(s string) bool {
 	u, err := url.Parse(s)

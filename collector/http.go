@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -51,7 +50,7 @@ func (s *Service) routes() http.Handler {
 	mux.Handle("/", s.instrument("not-found", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: see the collector's README for the API")
 	}))
-	return mux
+	return s.secure(mux, true)
 }
 
 type statusWriter struct {
@@ -72,6 +71,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	}
 	return w.ResponseWriter.Write(b)
 }
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // instrument counts requests and logs them without addresses or tokens.
 func (s *Service) instrument(route string, h http.HandlerFunc) http.Handler {
@@ -111,31 +113,16 @@ func writeRejection(w http.ResponseWriter, r *Rejection) {
 	writeError(w, r.Status, r.Reason)
 }
 
-// readBody reads at most limit bytes of the body; a larger body is a 413.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *Rejection) {
-	if r.ContentLength > limit {
-		return nil, reject(http.StatusRequestEntityTooLarge, "request body is %d bytes; the limit is %d", r.ContentLength, limit)
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, reject(http.StatusRequestEntityTooLarge, "request body is larger than %d bytes", limit)
-		}
-		return nil, reject(http.StatusBadRequest, "reading the request body failed (sent too slowly or cut off)")
-	}
-	return body, nil
-}
-
 // readJSON reads a body of at most limit bytes and decodes it into v
 // (what names it in the error). An empty body leaves v as it is when
 // allowEmpty. On failure it writes the answer and returns false.
-func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, what string, allowEmpty bool) bool {
-	body, rej := readBody(w, r, limit)
+func (s *Service) readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, what string, allowEmpty bool) bool {
+	body, release, rej := s.readBody(w, r, limit)
 	if rej != nil {
 		writeRejection(w, rej)
 		return false
 	}
+	defer release()
 	if len(body) == 0 && allowEmpty {
 		return true
 	}
@@ -144,6 +131,14 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any, what s
 		return false
 	}
 	return true
+}
+
+func jsonError(err error) string {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return "invalid JSON at byte " + itoa(int(syn.Offset))
+	}
+	return truncate(err.Error(), 200)
 }
 
 // clientAddr is the address the request came from: the peer, or, when
@@ -213,7 +208,13 @@ func (s *Service) authenticate(r *http.Request) (string, *Rejection) {
 	}
 	id := s.tokens.probe(token)
 	if id == "" {
-		return "", reject(http.StatusUnauthorized, "unknown probe token: register again at "+probeapi.PathRegister)
+		if ok, wait := s.failedAuth.allow(s.ipKey(s.clientAddr(r)), 1); !ok {
+			s.met.rateLimited.Add(1)
+			rej := reject(http.StatusTooManyRequests, "too many requests with unknown tokens from this address; retry in %s", wait.Round(time.Second))
+			rej.retryAfter = wait
+			return "", rej
+		}
+		return "", reject(http.StatusUnauthorized, "unknown or revoked probe token: register again at "+probeapi.PathRegister)
 	}
 	return id, nil
 }
@@ -244,13 +245,26 @@ func tooMany(wait time.Duration) *Rejection {
 	return r
 }
 
-// checkMetricsToken compares in constant time.
+// metricsAllowed checks the metrics token, when one is configured.
 func (s *Service) metricsAllowed(r *http.Request) bool {
-	want := s.cfg.Auth.MetricsToken
-	if want == "" {
-		return true
+	switch {
+	case s.cfg.Auth.MetricsToken != "":
+		want := sha256.Sum256([]byte(s.cfg.Auth.MetricsToken))
+		return bearerMatches(r, hex.EncodeToString(want[:]))
+	case s.cfg.Auth.MetricsTokenSHA256 != "":
+		return bearerMatches(r, s.cfg.Auth.MetricsTokenSHA256)
 	}
-	got, _ := bearer(r.Header.Get(probeapi.AuthHeader))
-	a, b := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
-	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
+	return true
+}
+
+// bearerMatches reports whether the request's bearer token has the
+// SHA-256 wantHex, comparing in constant time.
+func bearerMatches(r *http.Request, wantHex string) bool {
+	got, ok := bearer(r.Header.Get(probeapi.AuthHeader))
+	if !ok || got == "" {
+		return false
+	}
+	sum := sha256.Sum256([]byte(got))
+	want, err := hex.DecodeString(wantHex)
+	return err == nil && subtle.ConstantTimeCompare(sum[:], want) == 1
 }

@@ -53,7 +53,7 @@ func TestBadInputGetsAClear4xx(t *testing.T) {
 		{"oversized", submitPath(report), token, submit(big), 413, "limit"},
 		{"bad report id", "/report/a%20b", token, with("x", 1), 400, "report id"},
 		{"no token", submitPath(report), "", with("x", 1), 401, "needs a probe token"},
-		{"bad token", submitPath(report), "sonde_nottherealone", with("x", 1), 401, "unknown probe token"},
+		{"bad token", submitPath(report), "sonde_nottherealone", with("x", 1), 401, "unknown or revoked probe token"},
 		{"empty batch", probeapi.PathBatchSubmit, token, []byte(`{"measurements":[]}`), 400, "no measurements"},
 		{"unknown endpoint", "/api/v9/x", token, nil, 404, "no such endpoint"},
 	} {

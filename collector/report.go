@@ -35,7 +35,7 @@ func (s *Service) handleOpenReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req probeapi.OpenReportRequest
-	if !readJSON(w, r, 64<<10, &req, "an open-report request", false) {
+	if !s.readJSON(w, r, 64<<10, &req, "an open-report request", false) {
 		return
 	}
 	switch {

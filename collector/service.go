@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -50,9 +49,11 @@ type Service struct {
 	met    *metrics
 
 	perProbe, perIP, registerPerIP *limiter
+	failedAuth                     *limiter
 	ipSalt                         [16]byte
 	proxies                        []netPrefix
 	uploads                        chan struct{} // semaphore
+	inflight                       *budget       // request bodies in memory
 
 	handler    http.Handler
 	loadCancel context.CancelFunc
@@ -103,9 +104,11 @@ func Open(cfg Config, deps Deps) (*Service, error) {
 	s.perProbe = newLimiter(cfg.RateLimit.PerProbe.or(50, 2000), s.now)
 	s.perIP = newLimiter(cfg.RateLimit.PerIP.or(100, 4000), s.now)
 	s.registerPerIP = newLimiter(cfg.RateLimit.RegisterPerIP.or(0.1, 10), s.now)
+	s.failedAuth = newLimiter(cfg.Auth.FailedAuthPerIP.or(1, 20), s.now)
 	rand.Read(s.ipSalt[:])
 	s.proxies = parsePrefixes(cfg.Auth.TrustedProxies)
 	s.uploads = make(chan struct{}, lim.MaxConcurrentUploads)
+	s.inflight = newBudget(lim.MaxInflightBytes)
 	s.handler = s.routes()
 	s.startLoader()
 	return s, nil
@@ -155,51 +158,6 @@ func (s *Service) startLoader() {
 
 // Handler is the collector's HTTP API.
 func (s *Service) Handler() http.Handler { return s.handler }
-
-// Serve serves the API on ln (with TLS when configured) until ctx is
-// done, then shuts down gracefully: it stops accepting, lets requests in
-// flight finish, and flushes the loader (see Close).
-func (s *Service) Serve(ctx context.Context, ln net.Listener) error {
-	lim := s.cfg.limits()
-	srv := &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: lim.ReadHeaderTimeout,
-		ReadTimeout:       lim.ReadTimeout,
-		WriteTimeout:      lim.WriteTimeout,
-		IdleTimeout:       lim.IdleTimeout,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-	}
-	errc := make(chan error, 1)
-	go func() {
-		if s.cfg.TLS.CertFile != "" {
-			errc <- srv.ServeTLS(ln, s.cfg.TLS.CertFile, s.cfg.TLS.KeyFile)
-		} else {
-			errc <- srv.Serve(ln)
-		}
-	}()
-	select {
-	case err := <-errc:
-		s.Close(context.Background())
-		return err
-	case <-ctx.Done():
-	}
-	timeout := s.cfg.ShutdownTimeout
-	if timeout == 0 {
-		timeout = 30 * time.Second
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	<-errc
-	if cerr := s.Close(sctx); err == nil {
-		err = cerr
-	}
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
-	return err
-}
 
 // Close flushes the loader (until the spool is empty or ctx ends, when
 // what is left stays in the spool for the next start) and closes

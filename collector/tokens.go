@@ -18,18 +18,21 @@ import (
 // SHA-256 of its token, never the token. Tokens are 256 random bits, so a
 // plain hash is as strong as a password hash would be and costs nothing
 // per request. The file is append-only JSON lines, fsync'd per
-// registration.
+// registration and per revocation: a line with "revoked" takes the
+// probe's token away for good.
 type tokenStore struct {
-	mu     sync.RWMutex
-	path   string
-	byHash map[string]string // hex sha256 → probe id
-	f      *os.File
+	mu      sync.RWMutex
+	path    string
+	byHash  map[string]string // hex sha256 → probe id
+	revoked int
+	f       *os.File
 }
 
 type tokenLine struct {
 	ProbeID string `json:"probe_id"`
-	SHA256  string `json:"sha256"`
-	Created string `json:"created"`
+	SHA256  string `json:"sha256,omitempty"`
+	Created string `json:"created,omitempty"`
+	Revoked string `json:"revoked,omitempty"`
 }
 
 func openTokenStore(path string) (*tokenStore, error) {
@@ -40,11 +43,15 @@ func openTokenStore(path string) (*tokenStore, error) {
 		for sc.Scan() {
 			line++
 			var tl tokenLine
-			if err := json.Unmarshal(sc.Bytes(), &tl); err != nil || len(tl.SHA256) != 64 {
-				// A torn last line after a crash: that registration was never answered.
-				continue
+			switch err := json.Unmarshal(sc.Bytes(), &tl); {
+			case err != nil:
+				// A torn last line after a crash: that registration (or
+				// revocation) was never answered.
+			case tl.Revoked != "":
+				s.forget(tl.ProbeID)
+			case len(tl.SHA256) == 64:
+				s.byHash[tl.SHA256] = tl.ProbeID
 			}
-			s.byHash[tl.SHA256] = tl.ProbeID
 		}
 		f.Close()
 		if err := sc.Err(); err != nil {
@@ -96,6 +103,51 @@ func (s *tokenStore) probe(token string) string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.byHash[h]
+}
+
+// revoke takes a probe's token away: requests with it get 401 from now
+// on, after restarts too. It reports whether the probe had a token.
+func (s *tokenStore) revoke(probeID string, now time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	known := false
+	for _, id := range s.byHash {
+		if id == probeID {
+			known = true
+			break
+		}
+	}
+	if !known {
+		return false, nil
+	}
+	line, _ := json.Marshal(tokenLine{ProbeID: probeID, Revoked: now.UTC().Format(time.RFC3339)})
+	if _, err := s.f.Write(append(line, '\n')); err != nil {
+		return false, fmt.Errorf("saving the revocation: %w", err)
+	}
+	if err := s.f.Sync(); err != nil {
+		return false, fmt.Errorf("saving the revocation: %w", err)
+	}
+	s.forget(probeID)
+	return true, nil
+}
+
+// forget drops a probe's token hashes; s.mu is held (or s is not shared
+// yet).
+func (s *tokenStore) forget(probeID string) {
+	for h, id := range s.byHash {
+		if id == probeID {
+			delete(s.byHash, h)
+		}
+	}
+	s.revoked++
+}
+
+// counts returns how many probes hold a valid token, and how many
+// revocations there were.
+func (s *tokenStore) counts() (active, revoked int) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.byHash), s.revoked
 }
 
 func (s *tokenStore) close() error { return s.f.Close() }

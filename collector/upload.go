@@ -1,7 +1,6 @@
 package collector
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,8 +11,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/sonde-project/sonde/collector/loader"
 	"github.com/sonde-project/sonde/collector/spool"
+	"github.com/sonde-project/sonde/internal/canonjson"
 	"github.com/sonde-project/sonde/internal/probeapi"
 )
 
@@ -24,41 +23,33 @@ func (s *Service) ingest(ctx context.Context, raws [][]byte, uploader netip.Addr
 	start := s.now()
 	results := make([]probeapi.BatchResult, len(raws))
 	codes := make([]int, len(raws))
-	var records [][]byte
-	var uids []string
-	inRequest := map[string]bool{}
+	records := make([][]byte, 0, len(raws))
+	uids := make([]string, 0, len(raws))
+	sc := &scrubbers{uploader: uploader}
+	var inRequest map[string]bool
 	for i, raw := range raws {
-		m, rej := s.valid.check(raw)
-		var p *prepared
-		if rej == nil {
-			if m.ReportID != "" && reportID != "" && m.ReportID != reportID {
-				rej = reject(http.StatusBadRequest, "report_id %q in the measurement is not the report %q it is submitted to", truncate(m.ReportID, 80), reportID)
-			} else if reportID == "" && m.ReportID == "" {
-				rej = reject(http.StatusBadRequest, "missing report_id")
-			}
-		}
-		if rej == nil {
-			var err error
-			if p, err = prepare(raw, m, uploader, reportID); err != nil {
-				rej = reject(http.StatusBadRequest, "%v", err)
-			}
-		}
+		a, rej := s.valid.accept(raw, sc, reportID, start)
 		if rej != nil {
 			s.met.rejected.Add(1)
 			results[i] = probeapi.BatchResult{Status: probeapi.StatusRejected, Error: rej.Reason}
 			codes[i] = rej.Status
 			continue
 		}
-		results[i].MeasurementUID = p.uid
-		if inRequest[p.uid] || s.recent.has(p.uid) {
+		results[i].MeasurementUID = a.uid
+		if inRequest[a.uid] || s.recent.has(a.uid) {
 			s.met.duplicates.Add(1)
 			results[i].Status = probeapi.StatusDuplicate
 			continue
 		}
-		inRequest[p.uid] = true
+		if len(raws) > 1 {
+			if inRequest == nil {
+				inRequest = make(map[string]bool, len(raws))
+			}
+			inRequest[a.uid] = true
+		}
 		results[i].Status = probeapi.StatusStored
-		records = append(records, loader.EncodeRecord(start, p.doc))
-		uids = append(uids, p.uid)
+		records = append(records, a.record)
+		uids = append(uids, a.uid)
 	}
 	if len(records) > 0 {
 		if err := s.spool.Append(ctx, records...); err != nil {
@@ -90,6 +81,11 @@ func spoolRejection(err error, s *Service) *Rejection {
 
 // acquire takes an upload slot, waiting up to a second.
 func (s *Service) acquire(ctx context.Context) bool {
+	select {
+	case s.uploads <- struct{}{}:
+		return true
+	default:
+	}
 	t := time.NewTimer(time.Second)
 	defer t.Stop()
 	select {
@@ -103,19 +99,20 @@ func (s *Service) acquire(ctx context.Context) bool {
 
 func (s *Service) release() { <-s.uploads }
 
-// startUpload authenticates, charges one request and takes an upload
-// slot; the caller releases the slot when ok.
-func (s *Service) startUpload(w http.ResponseWriter, r *http.Request) (probe string, ok bool) {
-	probe, rej := s.admit(r, 1)
-	if rej != nil {
-		writeRejection(w, rej)
-		return "", false
-	}
+// process runs ingest in an upload slot (bounding the CPU and memory of
+// uploads processed at once) and writes the rejection when there is one.
+func (s *Service) process(w http.ResponseWriter, r *http.Request, raws [][]byte, reportID string) ([]probeapi.BatchResult, []int, bool) {
 	if !s.acquire(r.Context()) {
 		writeError(w, http.StatusServiceUnavailable, "the collector is busy; retry in a few seconds")
-		return "", false
+		return nil, nil, false
 	}
-	return probe, true
+	defer s.release()
+	results, codes, rej := s.ingest(r.Context(), raws, s.clientAddr(r), reportID)
+	if rej != nil {
+		writeRejection(w, rej)
+		return nil, nil, false
+	}
+	return results, codes, true
 }
 
 // handleSubmit is OONI's POST /report/{report_id}.
@@ -125,25 +122,30 @@ func (s *Service) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "the report id in the URL is not letters, digits, _ . - (open a report with POST "+probeapi.PathOpenReport+")")
 		return
 	}
-	if _, ok := s.startUpload(w, r); !ok {
+	if _, rej := s.admit(r, 1); rej != nil {
+		writeRejection(w, rej)
 		return
 	}
-	defer s.release()
-	var req probeapi.SubmitRequest
-	if !readJSON(w, r, s.cfg.limits().MaxMeasurementBytes+64<<10, &req, `{"format":"json","content":{…}}`, false) {
+	body, release, rej := s.readBody(w, r, s.cfg.limits().MaxMeasurementBytes+64<<10)
+	if rej != nil {
+		writeRejection(w, rej)
 		return
 	}
-	if req.Format != "" && req.Format != "json" {
+	defer release()
+	format, content, err := submitEnvelope(body)
+	switch {
+	case err != nil:
+		writeError(w, http.StatusBadRequest, `the body is not {"format":"json","content":{…}}: `+err.Error())
+		return
+	case format != "" && format != "json":
 		writeError(w, http.StatusBadRequest, "format must be \"json\" (YAML reports are not accepted)")
 		return
-	}
-	if len(req.Content) == 0 {
+	case len(content) == 0:
 		writeError(w, http.StatusBadRequest, "content is missing")
 		return
 	}
-	results, codes, rej := s.ingest(r.Context(), [][]byte{req.Content}, s.clientAddr(r), reportID)
-	if rej != nil {
-		writeRejection(w, rej)
+	results, codes, ok := s.process(w, r, [][]byte{content}, reportID)
+	if !ok {
 		return
 	}
 	if res := results[0]; res.Status == probeapi.StatusRejected {
@@ -159,37 +161,28 @@ func (s *Service) handleBatch(w http.ResponseWriter, r *http.Request) {
 	lim := s.cfg.limits()
 	// The cost is known only after reading; admit one request now and
 	// charge the rest below.
-	probe, ok := s.startUpload(w, r)
-	if !ok {
-		return
-	}
-	defer s.release()
-	body, rej := readBody(w, r, lim.MaxBatchBytes)
+	probe, rej := s.admit(r, 1)
 	if rej != nil {
 		writeRejection(w, rej)
 		return
 	}
+	body, release, rej := s.readBody(w, r, lim.MaxBatchBytes)
+	if rej != nil {
+		writeRejection(w, rej)
+		return
+	}
+	defer release()
 	var raws [][]byte
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-ndjson") {
-		sc := bufio.NewScanner(bytes.NewReader(body))
-		sc.Buffer(nil, int(lim.MaxMeasurementBytes)+1)
-		for sc.Scan() {
-			if line := bytes.TrimSpace(sc.Bytes()); len(line) > 0 {
-				raws = append(raws, bytes.Clone(line))
-			}
-		}
-		if sc.Err() != nil {
-			writeError(w, http.StatusRequestEntityTooLarge, "a line is longer than the largest measurement accepted")
+		if raws, rej = splitLines(body, lim.MaxMeasurementBytes); rej != nil {
+			writeRejection(w, rej)
 			return
 		}
 	} else {
-		var req probeapi.BatchSubmitRequest
-		if err := json.Unmarshal(body, &req); err != nil {
-			writeError(w, http.StatusBadRequest, "the body is not {\"measurements\":[…]}: "+jsonError(err))
+		var err error
+		if raws, err = batchEnvelope(body); err != nil {
+			writeError(w, http.StatusBadRequest, `the body is not {"measurements":[…]}: `+err.Error())
 			return
-		}
-		for _, m := range req.Measurements {
-			raws = append(raws, m)
 		}
 	}
 	if len(raws) == 0 {
@@ -212,18 +205,81 @@ func (s *Service) handleBatch(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	results, _, rej := s.ingest(r.Context(), raws, s.clientAddr(r), "")
-	if rej != nil {
-		writeRejection(w, rej)
+	results, _, ok := s.process(w, r, raws, "")
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, probeapi.BatchSubmitResponse{Results: results})
 }
 
-func jsonError(err error) string {
-	var syn *json.SyntaxError
-	if errors.As(err, &syn) {
-		return "invalid JSON at byte " + itoa(int(syn.Offset))
+// splitLines splits JSON lines; the lines are slices of body.
+func splitLines(body []byte, maxLine int64) ([][]byte, *Rejection) {
+	var raws [][]byte
+	for len(body) > 0 {
+		line := body
+		if i := bytes.IndexByte(body, '\n'); i >= 0 {
+			line, body = body[:i], body[i+1:]
+		} else {
+			body = nil
+		}
+		if int64(len(line)) > maxLine {
+			return nil, reject(http.StatusRequestEntityTooLarge, "a line is longer than the largest measurement accepted (%d bytes)", maxLine)
+		}
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			raws = append(raws, line)
+		}
 	}
-	return truncate(err.Error(), 200)
+	return raws, nil
+}
+
+var errInvalidJSON = errors.New("invalid JSON")
+
+// submitEnvelope splits OONI's {"format":"json","content":{…}} without
+// decoding the content (ingest checks it). Other members must be valid
+// JSON; they are ignored.
+func submitEnvelope(body []byte) (format string, content []byte, err error) {
+	err = canonjson.Members(body, func(k, v []byte) error {
+		switch string(k) {
+		case "content":
+			content = v
+		case "format":
+			if json.Unmarshal(v, &format) != nil {
+				return errors.New("format is not a string")
+			}
+		default:
+			if !json.Valid(v) {
+				return errInvalidJSON
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, canonjson.ErrNotObject) {
+		err = errInvalidJSON
+	}
+	return format, content, err
+}
+
+// batchEnvelope returns the measurements of {"measurements":[…]}, slices
+// of body, without decoding them (ingest checks each).
+func batchEnvelope(body []byte) ([][]byte, error) {
+	var raws [][]byte
+	err := canonjson.Members(body, func(k, v []byte) error {
+		if string(k) != "measurements" {
+			if !json.Valid(v) {
+				return errInvalidJSON
+			}
+			return nil
+		}
+		if string(v) == "null" {
+			return nil
+		}
+		return canonjson.Elements(v, func(m []byte) error {
+			raws = append(raws, m)
+			return nil
+		})
+	})
+	if errors.Is(err, canonjson.ErrNotObject) || errors.Is(err, canonjson.ErrNotArray) {
+		err = errInvalidJSON
+	}
+	return raws, err
 }

@@ -2,11 +2,13 @@ package collector
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
+	"strings"
 	"time"
 
+	"github.com/sonde-project/sonde/internal/canonjson"
 	"github.com/sonde-project/sonde/internal/measurement"
 )
 
@@ -44,100 +46,90 @@ var (
 // maxDepth bounds JSON nesting; real measurements stay under 20.
 const maxDepth = 64
 
-// check validates raw and returns it parsed. A nil error means the
-// measurement may be stored.
-func (v *validator) check(raw []byte) (*measurement.Measurement, *Rejection) {
-	if int64(len(raw)) > v.maxBytes {
-		return nil, reject(413, "measurement is %d bytes; the limit is %d", len(raw), v.maxBytes)
-	}
-	if err := checkJSONShape(raw); err != nil {
-		return nil, reject(400, "measurement is not a JSON object: %v", err)
-	}
-	m, err := measurement.Parse(raw)
-	if err != nil {
-		return nil, reject(400, "%v", err)
-	}
+// checkFields validates the envelope of a measurement parsed from its
+// canonical form. A nil result means it may be stored.
+func (v *validator) checkFields(m *measurement.Measurement) *Rejection {
 	if !v.known[m.TestName] {
-		return nil, reject(400, "unknown test_name %q", truncate(m.TestName, 64))
+		return reject(400, "unknown test_name %q", truncate(m.TestName, 64))
 	}
 	if m.DataFormatVersion == "" {
-		return nil, reject(400, "missing data_format_version")
+		return reject(400, "missing data_format_version")
 	}
 	if !ccPattern.MatchString(m.ProbeCC) {
-		return nil, reject(400, "probe_cc %q is not two upper-case letters (ZZ when unknown)", truncate(m.ProbeCC, 16))
+		return reject(400, "probe_cc %q is not two upper-case letters (ZZ when unknown)", truncate(m.ProbeCC, 16))
 	}
 	if !asnPattern.MatchString(m.ProbeASN) {
-		return nil, reject(400, "probe_asn %q is not like AS12345 (AS0 when unknown)", truncate(m.ProbeASN, 16))
+		return reject(400, "probe_asn %q is not like AS12345 (AS0 when unknown)", truncate(m.ProbeASN, 16))
 	}
 	if m.ReportID != "" && !reportIDPattern.MatchString(m.ReportID) {
-		return nil, reject(400, "report_id is not letters, digits, _ . - (at most 200)")
+		return reject(400, "report_id is not letters, digits, _ . - (at most 200)")
 	}
 	if m.SoftwareName == "" || m.SoftwareVersion == "" {
-		return nil, reject(400, "missing software_name or software_version")
+		return reject(400, "missing software_name or software_version")
 	}
 	if len(m.Input) > 8192 {
-		return nil, reject(400, "input is longer than 8 KiB")
+		return reject(400, "input is longer than 8 KiB")
 	}
 	if k := bytes.TrimSpace(m.TestKeys); len(k) == 0 || k[0] != '{' {
-		return nil, reject(400, "test_keys must be a JSON object")
+		return reject(400, "test_keys must be a JSON object")
 	}
+	return v.checkTimes(m)
+}
+
+// checkTimes refuses a measurement from a probe whose clock is far off:
+// started further in the future than max_clock_skew, longer ago than
+// max_age, or before OONI's first measurement.
+func (v *validator) checkTimes(m *measurement.Measurement) *Rejection {
 	start, _ := m.StartTime()
 	now := v.now()
 	if start.After(now.Add(v.maxFuture)) {
-		return nil, reject(400, "measurement_start_time %s is in the future (the collector's clock says %s); check the probe's clock", m.MeasurementStartTime, measurement.FormatTime(now))
+		return reject(400, "measurement_start_time %s is in the future (the collector's clock says %s); check the probe's clock", m.MeasurementStartTime, measurement.FormatTime(now))
 	}
 	if start.Before(now.Add(-v.maxAge)) || start.Before(earliest) {
-		return nil, reject(400, "measurement_start_time %s is older than this collector accepts (%s)", m.MeasurementStartTime, v.maxAge)
+		return reject(400, "measurement_start_time %s is older than this collector accepts (%s)", m.MeasurementStartTime, v.maxAge)
 	}
 	if m.TestStartTime != "" {
 		ts, err := measurement.ParseTime(m.TestStartTime)
 		if err != nil {
-			return nil, reject(400, "test_start_time: %v", err)
+			return reject(400, "test_start_time: %v", err)
 		}
 		if ts.After(start.Add(time.Minute)) || ts.Before(start.Add(-7*24*time.Hour)) {
-			return nil, reject(400, "test_start_time %s does not fit measurement_start_time %s", m.TestStartTime, m.MeasurementStartTime)
-		}
-	}
-	return m, nil
-}
-
-// checkJSONShape accepts one JSON object, nested at most maxDepth deep,
-// with nothing after it. It does not allocate the document.
-func checkJSONShape(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || b[0] != '{' {
-		return errors.New("does not start with {")
-	}
-	depth, inString, escaped := 0, false, false
-	for i, c := range b {
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inString = true
-		case '{', '[':
-			depth++
-			if depth > maxDepth {
-				return fmt.Errorf("nested more than %d deep", maxDepth)
-			}
-		case '}', ']':
-			depth--
-			if depth == 0 && i != len(b)-1 {
-				return errors.New("data after the object")
-			}
+			return reject(400, "test_start_time %s does not fit measurement_start_time %s", m.TestStartTime, m.MeasurementStartTime)
 		}
 	}
 	return nil
 }
+
+// envelopeFields are the JSON names of measurement.Measurement's fields.
+var envelopeFields = func() []string {
+	var names []string
+	t := reflect.TypeFor[measurement.Measurement]()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		names = append(names, name)
+	}
+	return names
+}()
+
+// oddKey returns a top-level key that is not an envelope field's name but
+// would be read as one (encoding/json matches names regardless of case),
+// or "". Two spellings of test_name could otherwise be read differently
+// before and after the keys are sorted.
+func oddKey(canon []byte) string {
+	var odd string
+	canonjson.Members(canon, func(k, _ []byte) error {
+		for _, name := range envelopeFields {
+			if string(k) != name && bytes.EqualFold(k, []byte(name)) {
+				odd = string(k)
+				return errStop
+			}
+		}
+		return nil
+	})
+	return odd
+}
+
+var errStop = fmt.Errorf("stop")
 
 func truncate(s string, n int) string {
 	if len(s) <= n {

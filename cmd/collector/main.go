@@ -8,16 +8,21 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/sonde-project/sonde/analysis"
@@ -35,6 +40,9 @@ them in ClickHouse.
 Usage:
   collector [-config FILE]          run the collector
   collector -check [-config FILE]   check the configuration and exit
+  collector -hash-token             read a token on standard input, print
+                                    its SHA-256 for admin.token_sha256 or
+                                    auth.metrics_token_sha256
   collector -version
 
 Without -config every option has its default (see collector.example.yml):
@@ -59,6 +67,7 @@ func run(args []string) int {
 	configPath := fs.String("config", "", "the configuration file (YAML)")
 	check := fs.Bool("check", false, "check the configuration and exit")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	hashToken := fs.Bool("hash-token", false, "read a token on standard input and print its SHA-256 (hex)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -68,6 +77,9 @@ func run(args []string) int {
 	if *showVersion {
 		fmt.Println(version.Name, "collector", version.Version)
 		return 0
+	}
+	if *hashToken {
+		return printTokenHash(os.Stdin, os.Stdout)
 	}
 	var cfg collector.Config
 	if *configPath != "" {
@@ -112,7 +124,7 @@ func serve(cfg collector.Config, log *slog.Logger) error {
 		return err
 	}
 	scheme := "http"
-	if cfg.TLS.CertFile != "" {
+	if cfg.TLS.CertFile != "" || len(cfg.TLS.AutocertDomains) > 0 {
 		scheme = "https"
 	}
 	log.Info("collector listening", "url", scheme+"://"+ln.Addr().String(), "version", version.Version)
@@ -177,6 +189,24 @@ func (l listTargets) Targets(ctx context.Context, q collector.TargetQuery) ([]pr
 		CC: q.CC, ASN: fmt.Sprintf("AS%d", q.ASN), Categories: q.Categories, OptOut: q.OptOut, Max: q.Max,
 	})
 	return testlists.CheckInTargets(picked), nil
+}
+
+// printTokenHash reads one token (the first line of r, at most 4 KiB) and
+// writes its SHA-256 in hex: what the configuration holds instead of the
+// token.
+func printTokenHash(r io.Reader, w io.Writer) int {
+	line, err := bufio.NewReader(io.LimitReader(r, 4<<10)).ReadString('\n')
+	token := strings.TrimSpace(line)
+	if token == "" {
+		if err == nil || err == io.EOF {
+			err = errors.New("no token on standard input")
+		}
+		fmt.Fprintln(os.Stderr, "collector -hash-token:", err)
+		return 2
+	}
+	sum := sha256.Sum256([]byte(token))
+	fmt.Fprintln(w, hex.EncodeToString(sum[:]))
+	return 0
 }
 
 func logLevel(s string) slog.Level {

@@ -81,7 +81,7 @@ func (l *Loader) extract(rec []byte, now time.Time) extracted {
 	received, doc, err := DecodeRecord(rec)
 	var m *measurement.Measurement
 	if err == nil {
-		m, err = measurement.Parse(doc)
+		m, err = measurement.ParseEnvelope(doc)
 	}
 	if err == nil && m.MeasurementUID == "" {
 		err = fmt.Errorf("no measurement_uid")

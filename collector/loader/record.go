@@ -13,9 +13,13 @@ import (
 // EncodeRecord returns the spool record for a measurement accepted at
 // received.
 func EncodeRecord(received time.Time, doc []byte) []byte {
-	rec := make([]byte, 8, 8+len(doc))
-	binary.LittleEndian.PutUint64(rec, uint64(received.Unix()))
-	return append(rec, doc...)
+	return append(AppendRecordHeader(make([]byte, 0, 8+len(doc)), received), doc...)
+}
+
+// AppendRecordHeader appends what comes before the document in a spool
+// record, for callers that write the document straight after it.
+func AppendRecordHeader(dst []byte, received time.Time) []byte {
+	return binary.LittleEndian.AppendUint64(dst, uint64(received.Unix()))
 }
 
 // ErrBadRecord is returned by DecodeRecord for a record too short to hold

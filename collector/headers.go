@@ -1,0 +1,128 @@
+package collector
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/sonde-project/sonde/internal/probeapi"
+)
+
+// Content security policies: JSON and text need nothing; an HTML page
+// (the reports the collector serves) may use its own styles and images,
+// scripts only from the collector itself, and never be framed. A handler
+// that sets its own Content-Security-Policy keeps it.
+const (
+	cspNone = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+	cspHTML = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+		"font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+// secure wraps every handler the collector serves:
+//
+//   - An HTTP/1 request with Transfer-Encoding is refused (411) and its
+//     connection closed: uploads must say their Content-Length. Go reads
+//     chunked bodies correctly, but a proxy in front that framed the same
+//     bytes by Content-Length would see other requests than the
+//     collector does (request smuggling); refusing the ambiguity closes
+//     that door. (Go itself answers 400 to conflicting Content-Lengths
+//     and 501 to transfer codings other than chunked, before any
+//     handler.)
+//   - Security headers on every answer: nosniff, no referrer, no
+//     framing, a CSP (strict for HTML), and HSTS over TLS.
+//   - CORS on the public GET endpoints when cors allows it (public):
+//     browsers on other sites may read the JSON; preflights are answered
+//     for GET and HEAD only, so no cross-origin page can upload.
+func (s *Service) secure(h http.Handler, public bool) http.Handler {
+	cors := public && !s.cfg.CORS.Disable
+	origins := s.cfg.CORS.AllowOrigins
+	if len(origins) == 0 {
+		origins = []string{"*"}
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("X-Frame-Options", "DENY")
+		if r.TLS != nil {
+			hd.Set("Strict-Transport-Security", "max-age=63072000")
+		}
+		if r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {
+			hd.Set("Connection", "close")
+			hd.Set("Content-Security-Policy", cspNone)
+			writeError(w, http.StatusLengthRequired, "send the body with a Content-Length header: Transfer-Encoding is not accepted")
+			return
+		}
+		origin := r.Header.Get("Origin")
+		allowed := cors && origin != "" && r.URL.Path != probeapi.PathMetrics && (origins[0] == "*" || slices.Contains(origins, origin))
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			preflight(w, r, allowed, origins[0] == "*")
+			return
+		}
+		if allowed && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			allowOrigin(hd, origin, origins[0] == "*")
+		}
+		h.ServeHTTP(&headerWriter{ResponseWriter: w}, r)
+	})
+}
+
+func allowOrigin(hd http.Header, origin string, any bool) {
+	if any {
+		hd.Set("Access-Control-Allow-Origin", "*")
+		return
+	}
+	hd.Set("Access-Control-Allow-Origin", origin)
+	hd.Add("Vary", "Origin")
+}
+
+// preflight answers a CORS preflight: GET and HEAD without credentials,
+// nothing else.
+func preflight(w http.ResponseWriter, r *http.Request, allowed, any bool) {
+	hd := w.Header()
+	hd.Set("Content-Security-Policy", cspNone)
+	method := r.Header.Get("Access-Control-Request-Method")
+	if !allowed || (method != http.MethodGet && method != http.MethodHead) {
+		writeError(w, http.StatusForbidden, "cross-origin requests may only read (GET) the public endpoints")
+		return
+	}
+	allowOrigin(hd, r.Header.Get("Origin"), any)
+	hd.Set("Access-Control-Allow-Methods", "GET, HEAD")
+	hd.Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// headerWriter sets the Content-Security-Policy a handler did not set,
+// by the type of what it writes.
+type headerWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *headerWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		hd := w.Header()
+		if hd.Get("Content-Security-Policy") == "" {
+			if strings.HasPrefix(hd.Get("Content-Type"), "text/html") {
+				hd.Set("Content-Security-Policy", cspHTML)
+			} else {
+				hd.Set("Content-Security-Policy", cspNone)
+			}
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *headerWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		if w.Header().Get("Content-Type") == "" {
+			w.Header().Set("Content-Type", http.DetectContentType(b))
+		}
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (read
+// deadlines for slow bodies, flushing).
+func (w *headerWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
