@@ -66,3 +66,17 @@ func FuzzAppend(f *testing.F) {
 		}
 	})
 }
+
+// FuzzValid holds Valid to encoding/json.Valid.
+func FuzzValid(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2,{"b":null}],"c":"\u00e9\n"}`, `[01]`, `{"a" 1}`, "\"\xff\"", `[1,]`, `{"a":1,}`, `-`, `1e`, ` true `, `[]]`, `{}}`, `"\u12"`} {
+		f.Add([]byte(s))
+	}
+	f.Add([]byte(strings.Repeat("[", 10000) + strings.Repeat("]", 10000)))
+	f.Add([]byte(strings.Repeat("[", 10001) + strings.Repeat("]", 10001)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := canonjson.Valid(b), json.Valid(b); got != want {
+			t.Fatalf("Valid(%q) = %v, encoding/json says %v", b, got, want)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package canonjson
 
 import (
+	"bytes"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -16,49 +17,16 @@ func truncate(b []byte) string {
 }
 
 func (s *state) number() error {
-	src, i := s.src, s.i
-	start := i
-	digits := func() bool {
-		j := i
-		for i < len(src) && src[i] >= '0' && src[i] <= '9' {
-			i++
-		}
-		return i > j
-	}
-	if src[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(src) && src[i] == '0':
-		i++
-	case !digits():
-		s.i = i
+	src, start := s.src, s.i
+	i := validNumber(src, start)
+	if i < 0 {
 		return s.fail("invalid number")
-	}
-	if i < len(src) && src[i] == '.' {
-		i++
-		if !digits() {
-			s.i = i
-			return s.fail("invalid number: no digit after the decimal point")
-		}
-	}
-	exp := false
-	if i < len(src) && (src[i] == 'e' || src[i] == 'E') {
-		exp = true
-		i++
-		if i < len(src) && (src[i] == '+' || src[i] == '-') {
-			i++
-		}
-		if !digits() {
-			s.i = i
-			return s.fail("invalid number: no digit in the exponent")
-		}
 	}
 	lit := src[start:i]
 	if len(lit) > s.maxNum {
 		return s.fail("number longer than %d characters", s.maxNum)
 	}
-	if exp || len(lit) > 18 {
+	if len(lit) > 18 || bytes.ContainsAny(lit, "eE") {
 		if _, err := strconv.ParseFloat(string(lit), 64); err != nil {
 			return s.fail("number %s is out of range", truncate(lit))
 		}
