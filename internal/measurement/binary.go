@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/sonde-project/sonde/internal/canonjson"
 )
 
 // MaybeBinary is a byte string that encodes as a JSON string when it is
@@ -36,6 +38,10 @@ func (v *MaybeBinary) UnmarshalJSON(b []byte) error {
 		*v = ""
 		return nil
 	case len(b) > 0 && b[0] == '"':
+		if s, ok := plainString(b); ok {
+			*v = MaybeBinary(s)
+			return nil
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
@@ -119,6 +125,13 @@ func (h HTTPHeader) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON implements json.Unmarshaler.
 func (h *HTTPHeader) UnmarshalJSON(b []byte) error {
 	var pair []json.RawMessage
+	if canonjson.Elements(b, func(v []byte) error { pair = append(pair, v); return nil }) == nil && len(pair) == 2 {
+		if key, ok := plainString(pair[0]); ok {
+			h.Key = key
+			return h.Value.UnmarshalJSON(pair[1])
+		}
+	}
+	pair = nil
 	if err := json.Unmarshal(b, &pair); err != nil {
 		return fmt.Errorf("header: %w", err)
 	}
@@ -129,4 +142,24 @@ func (h *HTTPHeader) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("header name: %w", err)
 	}
 	return h.Value.UnmarshalJSON(pair[1])
+}
+
+// plainString returns the value of the JSON string b when it needs no
+// decoding (no escape, no control character, valid UTF-8): bodies and
+// headers nearly always, and then encoding/json's second pass over them
+// is saved.
+func plainString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	s := b[1 : len(b)-1]
+	for _, c := range s {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	if !utf8.Valid(s) {
+		return "", false
+	}
+	return string(s), true
 }
