@@ -79,7 +79,13 @@ func Analyze(m *measurement.Measurement) verdict.Verdict { return Default().Anal
 // gives the same verdict for the same measurement every time: a
 // measurement it cannot read, or a test it does not know, gets an
 // "unknown" verdict that says why.
-func (a *Analyzer) Analyze(m *measurement.Measurement) (v verdict.Verdict) {
+func (a *Analyzer) Analyze(m *measurement.Measurement) verdict.Verdict {
+	return a.analyze(m, nil)
+}
+
+// analyze is Analyze; shared, when not nil, keeps the steps decoded on
+// the way (AnalyzeWithSteps).
+func (a *Analyzer) analyze(m *measurement.Measurement, shared *sharedSteps) (v verdict.Verdict) {
 	if m == nil {
 		return verdict.Verdict{
 			Blocking: measurement.Blocking{}, Confidence: verdict.Failure, Status: verdict.StatusUnknown,
@@ -95,7 +101,7 @@ func (a *Analyzer) Analyze(m *measurement.Measurement) (v verdict.Verdict) {
 		}
 	}()
 	v = a.envelope(m)
-	ctx := &msmt{m: &v, raw: m, fp: a.fp}
+	ctx := &msmt{m: &v, raw: m, fp: a.fp, shared: shared}
 	rule, ok := testRules[m.TestName]
 	if !ok {
 		rule = analyzeUnknownTest
@@ -124,9 +130,10 @@ func (a *Analyzer) envelope(m *measurement.Measurement) verdict.Verdict {
 // msmt is what a test's rule works on: the measurement, the verdict being
 // built and the fingerprints.
 type msmt struct {
-	raw *measurement.Measurement
-	m   *verdict.Verdict
-	fp  *Fingerprints
+	raw    *measurement.Measurement
+	m      *verdict.Verdict
+	fp     *Fingerprints
+	shared *sharedSteps // nil: decode the steps each time they are asked for
 }
 
 // domainOf returns the lower-case host of a URL input, or the input itself
@@ -205,7 +212,7 @@ func setUnknown(v *verdict.Verdict, c verdict.Confidence, explanation string) {
 func (c *msmt) addEvidence(e verdict.Evidence) { c.m.Evidence = append(c.m.Evidence, e) }
 
 func analyzeUnknownTest(c *msmt) {
-	steps, _ := measurement.DecodeSteps(c.raw.TestKeys)
+	steps, _ := c.decodeSteps()
 	if !hasSteps(&steps) {
 		steps = nestedSteps(c.raw.TestKeys)
 	}

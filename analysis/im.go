@@ -43,7 +43,7 @@ func appBlocked(c *msmt, app, what string, known ...stepFailure) {
 		setBlocked(c.m, methodOfFailure(known[0].failure), verdict.Anomaly, sentence)
 		return
 	}
-	steps, _ := measurement.DecodeSteps(c.raw.TestKeys)
+	steps, _ := c.decodeSteps()
 	method, f, ok := firstStepFailure(&steps)
 	if ok {
 		c.addEvidence(f.evidence("first failed step"))

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+
+	"github.com/sonde-project/sonde/internal/canonjson"
 )
 
 // keys is a test's keys read leniently: every field is kept as raw JSON
@@ -13,8 +15,29 @@ import (
 // hiding all the others.
 type keys map[string]json.RawMessage
 
-// decodeKeys reads a JSON object; anything else gives nil keys.
+// decodeKeys reads a JSON object; anything else gives nil keys. Valid
+// JSON is split without decoding (the values are slices of raw), which
+// gives what encoding/json gives unless a key is escaped or not ASCII
+// (encoding/json would rewrite it): those go through encoding/json.
 func decodeKeys(raw json.RawMessage) keys {
+	if canonjson.Valid(raw) {
+		k := keys{}
+		err := canonjson.Members(raw, func(name, v []byte) error {
+			for _, c := range name {
+				if c == '\\' || c >= 0x80 {
+					return errOdd
+				}
+			}
+			k[string(name)] = v
+			return nil
+		})
+		if err == nil {
+			return k
+		}
+		if err != errOdd {
+			return nil // valid, but not an object
+		}
+	}
 	var k keys
 	if json.Unmarshal(raw, &k) != nil {
 		return nil
@@ -67,11 +90,15 @@ func (k keys) number(name string) (float64, bool) {
 
 // list returns a list field's items (nil for anything else).
 func (k keys) list(name string) []json.RawMessage {
-	var l []json.RawMessage
-	if v, ok := k[name]; ok && json.Unmarshal(v, &l) == nil {
-		return l
+	v, ok := k[name]
+	if !ok || !canonjson.Valid(v) {
+		return nil
 	}
-	return nil
+	l := []json.RawMessage{}
+	if canonjson.Elements(v, func(item []byte) error { l = append(l, item); return nil }) != nil {
+		return nil // not a list (null included)
+	}
+	return l
 }
 
 // object returns an object field (nil for anything else).

@@ -13,7 +13,7 @@ import (
 // request from the probe compared with one over Tor.
 func analyzeHTTPRequests(c *msmt) {
 	k := decodeKeys(c.raw.TestKeys)
-	steps, _ := measurement.DecodeSteps(c.raw.TestKeys)
+	steps, _ := c.decodeSteps()
 	var direct measurement.Steps
 	for _, r := range steps.Requests {
 		if !r.Request.Tor.IsTor {

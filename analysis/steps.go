@@ -28,7 +28,7 @@ func analyzeSteps(c *msmt) {
 		analyzeWebConnectivity(c)
 		return
 	}
-	steps, dropped := measurement.DecodeSteps(c.raw.TestKeys)
+	steps, dropped := c.decodeSteps()
 	if !hasSteps(&steps) {
 		note := "The measurement holds no network steps: the test did not run."
 		if dropped > 0 {

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -26,9 +25,9 @@ type web struct {
 }
 
 func analyzeWebConnectivity(c *msmt) {
-	var tk measurement.WebTestKeys
-	if err := json.Unmarshal(c.raw.TestKeys, &tk); err != nil {
-		steps, _ := measurement.DecodeSteps(c.raw.TestKeys)
+	tk, err := measurement.DecodeWebTestKeys(c.raw.TestKeys)
+	if err != nil {
+		steps, _ := c.decodeSteps()
 		if hasSteps(&steps) {
 			analyzeStepsOnly(c, &steps, "the web_connectivity keys could not be read ("+err.Error()+"); the verdict rests on the network steps alone")
 			return
@@ -36,6 +35,7 @@ func analyzeWebConnectivity(c *msmt) {
 		setUnknown(c.m, verdict.Failure, "The measurement's results could not be read: "+err.Error()+".")
 		return
 	}
+	c.offerSteps(&tk.Steps)
 	w := &web{c: c, tk: &tk, host: c.m.Domain, url: string(c.raw.Input)}
 	w.analyze()
 }
