@@ -23,6 +23,10 @@ type Deps struct {
 	// Analyze computes each measurement's verdict (analysis.Analyze).
 	// Without it no verdicts are stored.
 	Analyze loader.AnalyzeFunc
+	// AnalyzeWithSteps, when set, is used instead of Analyze: the
+	// verdict and the observations share one decoding of the test keys
+	// (analysis.AnalyzeWithSteps).
+	AnalyzeWithSteps loader.AnalyzeStepsFunc
 	// Targets hands out what to measure at check-in (testlists). Without
 	// it check-in lists the tests with no targets.
 	Targets Targets
@@ -125,7 +129,8 @@ func (s *Service) startLoader() {
 	}
 	lc := s.cfg.Loader
 	s.loader = loader.New(s.spool, warehouse.NewWriter(conn), loader.Config{
-		BatchSize: lc.BatchSize, RetryMax: lc.RetryMax, Analyze: s.deps.Analyze, Logger: s.log, Now: s.now,
+		BatchSize: lc.BatchSize, RetryMax: lc.RetryMax, Analyze: s.deps.Analyze, AnalyzeWithSteps: s.deps.AnalyzeWithSteps,
+		Logger: s.log, Now: s.now,
 	})
 	go func() {
 		defer close(s.loadDone)

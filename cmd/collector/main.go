@@ -139,7 +139,7 @@ func serve(cfg collector.Config, log *slog.Logger) error {
 // each stored measurement's verdict, the test lists give check-in targets,
 // and the control helper answers web_connectivity's control requests.
 func deps(cfg collector.Config, log *slog.Logger) (collector.Deps, func(), error) {
-	d := collector.Deps{Logger: log, Analyze: analysis.Analyze}
+	d := collector.Deps{Logger: log, AnalyzeWithSteps: analysis.AnalyzeWithSteps}
 	if cfg.ControlHelper.Serve {
 		th, err := controlHelper(cfg, log)
 		if err != nil {

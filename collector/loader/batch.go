@@ -15,6 +15,11 @@ import (
 
 // rows is one batch, extracted once and written as often as it takes.
 type rows struct {
+	// full asks store1 to look up every table: the batch may be partly
+	// stored already (a replay after a restart, or a retry after a failed
+	// write). Otherwise it is new to this process and only the
+	// measurements table (written last) is looked up.
+	full         bool
 	uids         []string
 	from, to     time.Time
 	measurements []warehouse.MeasurementRow
@@ -89,61 +94,84 @@ func (l *Loader) extract(rec []byte, now time.Time) extracted {
 	if err != nil {
 		return extracted{err: err}
 	}
-	e := extracted{m: m, row: warehouse.NewMeasurementRow(m, doc, received), obs: warehouse.NewObservationRows(m)}
+	e := extracted{m: m, row: warehouse.NewMeasurementRow(m, doc, received)}
 	e.start, _ = m.StartTime()
-	if l.cfg.Analyze != nil {
-		v := warehouse.NewVerdictRow(m, l.analyze(m), now)
-		e.v = &v
+	v, steps, analyzed := l.analyze(m)
+	if !analyzed {
+		steps, _ = measurement.DecodeSteps(m.TestKeys)
+	}
+	e.obs = warehouse.NewObservationRowsFromSteps(m, &steps)
+	if l.cfg.Analyze != nil || l.cfg.AnalyzeWithSteps != nil {
+		row := warehouse.NewVerdictRow(m, v, now)
+		e.v = &row
 	}
 	return e
 }
 
-// analyze runs the injected analysis; a panic in it becomes an unknown
-// verdict rather than a stopped loader.
-func (l *Loader) analyze(m *measurement.Measurement) (v verdict.Verdict) {
+// analyze runs the injected analysis, and returns the steps when it
+// decoded them (ok); a panic in it becomes an unknown verdict rather
+// than a stopped loader.
+func (l *Loader) analyze(m *measurement.Measurement) (v verdict.Verdict, steps measurement.Steps, ok bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			l.stats.analysisPanics.Add(1)
 			l.cfg.Logger.Error("loader: the analysis panicked; storing an unknown verdict", "measurement_uid", m.MeasurementUID, "panic", fmt.Sprint(p))
-			v = verdict.Verdict{Status: verdict.StatusUnknown, Confidence: verdict.Failure, Explanation: "The analysis failed on this measurement."}
+			v, ok = verdict.Verdict{Status: verdict.StatusUnknown, Confidence: verdict.Failure, Explanation: "The analysis failed on this measurement."}, false
 		}
 	}()
-	return l.cfg.Analyze(m)
+	switch {
+	case l.cfg.AnalyzeWithSteps != nil:
+		v, steps = l.cfg.AnalyzeWithSteps(m)
+		return v, steps, true
+	case l.cfg.Analyze != nil:
+		return l.cfg.Analyze(m), steps, false
+	}
+	return v, steps, false
 }
 
 // store1 writes what each table does not hold yet: observations and
 // verdicts first, measurements last, so a visible measurement row has its
 // other rows visible too.
+//
+// A measurement's rows in the three tables are all there or none is,
+// except after a write that failed between tables or a crash: a batch
+// new to this process (not r.full) therefore needs one look-up, in the
+// measurements table, which is written last.
 func (l *Loader) store1(ctx context.Context, r *rows) error {
 	if len(r.uids) == 0 {
 		return nil
 	}
-	obs, err := missingRows(ctx, l, r, warehouse.TableObservations, r.uids,
-		func(uid string) string { return uid },
-		func(uid string) []warehouse.ObservationRow { return r.observations[uid] })
+	lookup := func(table string) (map[string]bool, error) {
+		return l.store.Present(ctx, table, r.uids, r.from, r.to)
+	}
+	stored, err := lookup(warehouse.TableMeasurements)
 	if err != nil {
 		return err
+	}
+	obsPresent, verdictsPresent := stored, stored
+	if r.full {
+		if obsPresent, err = lookup(warehouse.TableObservations); err != nil {
+			return err
+		}
+		if len(r.verdicts) > 0 {
+			if verdictsPresent, err = lookup(warehouse.TableVerdicts); err != nil {
+				return err
+			}
+		}
+	}
+	var obs []warehouse.ObservationRow
+	for _, uid := range r.uids {
+		if !obsPresent[uid] {
+			obs = append(obs, r.observations[uid]...)
+		}
 	}
 	if err := l.store.InsertObservations(ctx, obs); err != nil {
 		return err
 	}
-	if len(r.verdicts) > 0 {
-		vs, err := missingRows(ctx, l, r, warehouse.TableVerdicts, r.verdicts,
-			func(v warehouse.VerdictRow) string { return v.MeasurementUID },
-			func(v warehouse.VerdictRow) []warehouse.VerdictRow { return []warehouse.VerdictRow{v} })
-		if err != nil {
-			return err
-		}
-		if err := l.store.InsertVerdicts(ctx, vs); err != nil {
-			return err
-		}
-	}
-	ms, err := missingRows(ctx, l, r, warehouse.TableMeasurements, r.measurements,
-		func(m warehouse.MeasurementRow) string { return m.MeasurementUID },
-		func(m warehouse.MeasurementRow) []warehouse.MeasurementRow { return []warehouse.MeasurementRow{m} })
-	if err != nil {
+	if err := l.store.InsertVerdicts(ctx, missing(r.verdicts, verdictsPresent, func(v *warehouse.VerdictRow) string { return v.MeasurementUID })); err != nil {
 		return err
 	}
+	ms := missing(r.measurements, stored, func(m *warehouse.MeasurementRow) string { return m.MeasurementUID })
 	if err := l.store.InsertMeasurements(ctx, ms); err != nil {
 		return err
 	}
@@ -152,18 +180,13 @@ func (l *Loader) store1(ctx context.Context, r *rows) error {
 	return nil
 }
 
-// missingRows returns the rows (rowsOf) of the items whose uid (uidOf)
-// table does not hold yet.
-func missingRows[I, R any](ctx context.Context, l *Loader, r *rows, table string, items []I, uidOf func(I) string, rowsOf func(I) []R) ([]R, error) {
-	present, err := l.store.Present(ctx, table, r.uids, r.from, r.to)
-	if err != nil {
-		return nil, err
-	}
-	var out []R
-	for _, it := range items {
-		if !present[uidOf(it)] {
-			out = append(out, rowsOf(it)...)
+// missing returns the rows whose uid is not in present.
+func missing[R any](rows []R, present map[string]bool, uidOf func(*R) string) []R {
+	out := make([]R, 0, len(rows))
+	for i := range rows {
+		if !present[uidOf(&rows[i])] {
+			out = append(out, rows[i])
 		}
 	}
-	return out, nil
+	return out
 }

@@ -33,6 +33,12 @@ type Store interface {
 // AnalyzeFunc computes the verdict of one measurement (analysis.Analyze).
 type AnalyzeFunc func(*measurement.Measurement) verdict.Verdict
 
+// AnalyzeStepsFunc computes the verdict of one measurement and returns
+// its network steps as measurement.DecodeSteps reads them
+// (analysis.AnalyzeWithSteps): the test keys are decoded once for the
+// verdict and the observations.
+type AnalyzeStepsFunc func(*measurement.Measurement) (verdict.Verdict, measurement.Steps)
+
 // Config tunes a Loader. The zero value works.
 type Config struct {
 	// BatchSize is the most measurements per batch. OPTIONAL: 5000.
@@ -48,6 +54,8 @@ type Config struct {
 	// Analyze computes verdicts. OPTIONAL: without it no verdicts are
 	// stored (run `analysis reprocess` later).
 	Analyze AnalyzeFunc
+	// AnalyzeWithSteps, when set, is used instead of Analyze. OPTIONAL.
+	AnalyzeWithSteps AnalyzeStepsFunc
 	// Logger. OPTIONAL: none.
 	Logger *slog.Logger
 	// Now. OPTIONAL: time.Now.
@@ -125,6 +133,7 @@ func (l *Loader) Run(ctx context.Context) error {
 				if err == nil {
 					break
 				}
+				p.rows.full = true // it may have stopped between tables
 				l.fail("writing to ClickHouse", err)
 				if !l.sleep(ctx, &backoff) {
 					return nil
@@ -162,6 +171,9 @@ func (l *Loader) produce(ctx context.Context, ready chan<- prepared) {
 	defer close(ready)
 	backoff := l.cfg.RetryMin
 	var sent spool.Position
+	// Until the reader first catches up, the batches may have been
+	// written, wholly or in part, by the process before this one.
+	caughtUp := false
 	send := func(p prepared) bool {
 		select {
 		case ready <- p:
@@ -186,11 +198,14 @@ func (l *Loader) produce(ctx context.Context, ready chan<- prepared) {
 			l.cfg.Logger.Error("spool segment ended in a corrupt record; the rest of that segment was skipped", "segments", b.Corrupt)
 		}
 		if len(b.Records) > 0 {
-			if !send(prepared{rows: l.prepare(b), end: b.End}) {
+			r := l.prepare(b)
+			r.full = !caughtUp
+			if !send(prepared{rows: r, end: b.End}) {
 				return
 			}
 			continue
 		}
+		caughtUp = true
 		if b.End.Segment != sent.Segment && !send(prepared{end: b.End}) {
 			return
 		}

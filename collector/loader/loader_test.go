@@ -3,9 +3,11 @@ package loader_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -157,5 +159,46 @@ func TestLoadsEveryTableExactlyOnce(t *testing.T) {
 	}
 	if ps := sp2.Stats(); ps.PendingBytes != 0 {
 		t.Errorf("spool still holds %d bytes", ps.PendingBytes)
+	}
+}
+
+// failingStore fails the first InsertMeasurements, after the batch's
+// observations and verdicts are written: a write that stops between
+// tables.
+type failingStore struct {
+	*warehouse.Writer
+	failed atomic.Bool
+}
+
+func (s *failingStore) InsertMeasurements(ctx context.Context, rows []warehouse.MeasurementRow) error {
+	if s.failed.CompareAndSwap(false, true) {
+		return errors.New("connection reset (injected)")
+	}
+	return s.Writer.InsertMeasurements(ctx, rows)
+}
+
+// TestWriteFailingBetweenTables: a new batch (the loader has caught up,
+// so it looks up the measurements table only) whose write stops after
+// the observations and verdicts is retried with every table looked up,
+// and nothing is stored twice.
+func TestWriteFailingBetweenTables(t *testing.T) {
+	addr, db := chtest.Database(t)
+	e := setup(t, addr, db)
+	store := &failingStore{Writer: e.store}
+	l := loader.New(e.sp, store, loader.Config{Analyze: analyze, RetryMin: 10 * time.Millisecond, Poll: 20 * time.Millisecond})
+	finish := run(t, l)
+	time.Sleep(100 * time.Millisecond) // caught up with the empty spool
+	if err := e.sp.Append(context.Background(), records(t, 12)...); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the batch to be loaded", func() bool { return l.Stats().Loaded == 12 })
+	finish()
+	if !store.failed.Load() || l.Stats().Errors == 0 {
+		t.Fatal("the injected failure did not happen")
+	}
+	for table, want := range map[string]uint64{"measurements": 12, "observations": 48, "verdicts": 12} {
+		if n := count(t, e.conn, "SELECT count() FROM "+table); n != want {
+			t.Errorf("%s: %d rows, want %d", table, n, want)
+		}
 	}
 }

@@ -21,7 +21,7 @@ func BenchmarkPrepare(b *testing.B) {
 		doc = append(fmt.Appendf(nil, `{"measurement_uid":"x%d",`, i), doc[1:]...)
 		batch.Records = append(batch.Records, EncodeRecord(at, doc))
 	}
-	l := New(nil, nil, Config{Analyze: analysis.Analyze})
+	l := New(nil, nil, Config{AnalyzeWithSteps: analysis.AnalyzeWithSteps})
 	b.ResetTimer()
 	for range b.N {
 		if r := l.prepare(batch); len(r.uids) != 500 {

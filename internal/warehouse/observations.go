@@ -70,6 +70,13 @@ type ObservationRow struct {
 // TCP connects, TLS handshakes, QUIC handshakes, HTTP requests.
 func NewObservationRows(m *measurement.Measurement) []ObservationRow {
 	steps, _ := measurement.DecodeSteps(m.TestKeys)
+	return NewObservationRowsFromSteps(m, &steps)
+}
+
+// NewObservationRowsFromSteps is NewObservationRows for a caller that has
+// decoded m's steps already (measurement.DecodeSteps, or the analysis's
+// AnalyzeWithSteps).
+func NewObservationRowsFromSteps(m *measurement.Measurement, steps *measurement.Steps) []ObservationRow {
 	start, _ := m.StartTime()
 	base := ObservationRow{
 		MeasurementUID:       m.MeasurementUID,
@@ -81,7 +88,8 @@ func NewObservationRows(m *measurement.Measurement) []ObservationRow {
 		Domain:               Domain(string(m.Input)),
 		MeasurementStartTime: start.UTC(),
 	}
-	var rows []ObservationRow
+	rows := make([]ObservationRow, 0, len(steps.Queries)+len(steps.DNSLateReplies)+len(steps.TCPConnect)+
+		len(steps.TLSHandshakes)+len(steps.QUICHandshakes)+len(steps.Requests))
 	add := func(r ObservationRow) {
 		r.StepIndex = uint32(len(rows))
 		r.Success = boolByte(r.Failure == "")

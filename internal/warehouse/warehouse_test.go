@@ -2,6 +2,7 @@ package warehouse_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
@@ -121,6 +122,15 @@ func TestInsertAndPresent(t *testing.T) {
 		if len(got) != 1 || !got[m.MeasurementUID] {
 			t.Errorf("%s: Present = %v, want only %s", table, got, m.MeasurementUID)
 		}
+	}
+	// 5000 uids (a default loader batch) make a query larger than
+	// ClickHouse's max_query_size: Present splits it.
+	many := []string{m.MeasurementUID}
+	for i := range 5000 {
+		many = append(many, fmt.Sprintf("20250527233108.%06d_ID_webconnectivity_%016x", i, i))
+	}
+	if got, err := w.Present(ctx, warehouse.TableMeasurements, many, start, start); err != nil || len(got) != 1 {
+		t.Errorf("Present of 5001 uids = %d found, %v; want the one stored", len(got), err)
 	}
 	// Outside the time range nothing is found: the range really filters.
 	got, err := w.Present(ctx, warehouse.TableMeasurements, []string{m.MeasurementUID}, start.Add(time.Hour), start.Add(2*time.Hour))

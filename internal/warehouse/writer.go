@@ -44,7 +44,9 @@ func (w *Writer) InsertVerdicts(ctx context.Context, rows []VerdictRow) error {
 
 // Present returns which of uids table already holds. from and to bound
 // the measurement_start_time of the uids, so that only those months'
-// partitions are read.
+// partitions are read. The uids are looked up presentChunk at a time, so
+// that a query stays under ClickHouse's max_query_size (256 KiB by
+// default) whatever the batch size.
 func (w *Writer) Present(ctx context.Context, table string, uids []string, from, to time.Time) (map[string]bool, error) {
 	switch table {
 	case TableMeasurements, TableObservations, TableVerdicts:
@@ -52,9 +54,20 @@ func (w *Writer) Present(ctx context.Context, table string, uids []string, from,
 		return nil, fmt.Errorf("warehouse: unknown table %q", table)
 	}
 	present := map[string]bool{}
-	if len(uids) == 0 {
-		return present, nil
+	for len(uids) > 0 {
+		n := min(len(uids), presentChunk)
+		if err := w.present(ctx, table, uids[:n], from, to, present); err != nil {
+			return nil, err
+		}
+		uids = uids[n:]
 	}
+	return present, nil
+}
+
+// presentChunk uids of at most ~100 bytes make a query of ~100 KiB.
+const presentChunk = 1000
+
+func (w *Writer) present(ctx context.Context, table string, uids []string, from, to time.Time, present map[string]bool) error {
 	q := "SELECT DISTINCT measurement_uid FROM " + table +
 		" WHERE measurement_start_time >= ? AND measurement_start_time <= ? AND measurement_uid IN ?"
 	set := clickhouse.GroupSet{Value: make([]any, len(uids))}
@@ -63,17 +76,17 @@ func (w *Writer) Present(ctx context.Context, table string, uids []string, from,
 	}
 	rows, err := w.conn.Query(ctx, q, from.UTC().Truncate(time.Second), to.UTC(), set)
 	if err != nil {
-		return nil, fmt.Errorf("warehouse: looking up uids in %s: %w", table, err)
+		return fmt.Errorf("warehouse: looking up uids in %s: %w", table, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var uid string
 		if err := rows.Scan(&uid); err != nil {
-			return nil, fmt.Errorf("warehouse: looking up uids in %s: %w", table, err)
+			return fmt.Errorf("warehouse: looking up uids in %s: %w", table, err)
 		}
 		present[uid] = true
 	}
-	return present, rows.Err()
+	return rows.Err()
 }
 
 func insert[T any](ctx context.Context, conn driver.Conn, table string, rows []T) error {
