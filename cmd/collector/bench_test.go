@@ -3,136 +3,94 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
+	"runtime"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/sonde-project/sonde/collector/collectortest"
+	"github.com/sonde-project/sonde/collector/loadgen"
+	"github.com/sonde-project/sonde/internal/chserver"
 	"github.com/sonde-project/sonde/internal/chserver/chtest"
-	"github.com/sonde-project/sonde/internal/measurement"
-	"github.com/sonde-project/sonde/internal/warehouse"
 )
 
-// BenchmarkIngest measures end-to-end ingest: BENCH_MEASUREMENTS
-// (default 100,000) realistic measurements uploaded by 50 concurrent
-// uploaders in batches of 20 to the collector binary, acknowledged
-// (fsync'd in the spool) and landed in ClickHouse; then the same rows
-// inserted straight into the same ClickHouse in batches, the ceiling; and
-// the collector's peak RSS. Run it with -benchtime 1x.
+// BenchmarkIngest drives the collector binary with collector/loadgen:
+// BENCH_MEASUREMENTS (default 100,000) realistic measurements from
+// BENCH_PROBES (default 2,000) simulated probes with their own tokens, a
+// quarter speaking OONI's report protocol and the rest sending batches of
+// 20, 64 requests in flight. It prints the rate acknowledged (fsync'd in
+// the spool) and landed in ClickHouse (measurements, observations and
+// verdicts), the upload latency, the collector's CPU time and peak RSS,
+// and the ceiling: the same rows inserted straight into the same
+// ClickHouse in batches. ClickHouse has a private server; it, the
+// collector and the load generator share the machine's cores. Run it with
+// -benchtime 1x.
 func BenchmarkIngest(b *testing.B) {
-	total := 100_000
-	if v, err := strconv.Atoi(os.Getenv("BENCH_MEASUREMENTS")); err == nil && v > 0 {
-		total = v
-	}
-	const uploaders, batchSize = 50, 20
+	total, probes := envInt("BENCH_MEASUREMENTS", 100_000), envInt("BENCH_PROBES", 2000)
 	corpus := collectortest.Load(b)
-	at := time.Now().Add(-time.Hour).Truncate(time.Second)
-	addr, db := chtest.Database(b)
-	conn := chtest.Open(b, addr, db)
+	srv, err := chserver.Start(context.Background(), chserver.Config{})
+	if err != nil {
+		b.Fatalf("this benchmark needs a ClickHouse server: %v", err)
+	}
+	defer srv.Stop()
+	chPID := pidWithArg(srv.Dir())
 	listen := freeAddr(b)
-	p := startProc(b, writeConfig(b, b.TempDir(), listen, addr, db, "limits: {max_concurrent_uploads: 64}\n"), listen)
-
+	extra := "limits: {max_concurrent_uploads: 64}\nloader: {retry_max: 1s}\n"
+	profile := os.Getenv("BENCH_CPUPROFILE") // a file: the collector's CPU profile during the uploads
+	admin := freeAddr(b)
+	if profile != "" {
+		extra += fmt.Sprintf("admin: {listen: %q, token_sha256: %q, pprof: true}\n", admin, benchAdminHash)
+	}
+	p := startProc(b, writeConfig(b, b.TempDir(), listen, srv.Addr(), "bench", extra), listen)
+	conn := chtest.Open(b, srv.Addr(), "bench")
 	for range b.N {
-		var next, acked, bytesSent atomic.Int64
-		var wg sync.WaitGroup
-		client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: uploaders}}
-		start := time.Now()
-		for range uploaders {
-			wg.Go(func() {
-				for {
-					first := int(next.Add(batchSize)) - batchSize
-					if first >= total {
-						return
-					}
-					var batch [][]byte
-					for i := first; i < min(first+batchSize, total); i++ {
-						m := corpus.Measurement(i, at)
-						bytesSent.Add(int64(len(m)))
-						batch = append(batch, m)
-					}
-					for {
-						uids, err := upload(context.Background(), client, p.url, batch)
-						if err == nil {
-							acked.Add(int64(len(uids)))
-							break
-						}
-						b.Logf("upload: %v (retrying)", err)
-						time.Sleep(100 * time.Millisecond)
-					}
-				}
-			})
+		cpu0, ch0, self0 := cpuTime(p.cmd.Process.Pid), cpuTime(chPID), cpuTime(os.Getpid())
+		if profile != "" {
+			go fetchProfile(b, "http://"+admin, profile)
 		}
-		wg.Wait()
-		ackTime := time.Since(start)
-		var landed uint64
-		for landed < uint64(total) {
-			if err := conn.QueryRow(context.Background(), "SELECT count() FROM measurements").Scan(&landed); err != nil {
-				b.Fatal(err)
-			}
-			if time.Since(start) > 20*time.Minute {
-				b.Fatalf("only %d of %d landed after 20 minutes", landed, total)
-			}
-			time.Sleep(50 * time.Millisecond)
+		res, err := loadgen.Run(context.Background(), loadgen.Config{
+			Collector: p.url, Corpus: corpus, Probes: probes, Measurements: total, Start: time.Now().Add(-time.Hour),
+		})
+		if err != nil {
+			b.Fatal(err)
 		}
-		landTime := time.Since(start)
+		if res.Acked.Load() != int64(total) {
+			b.Fatalf("%d of %d acknowledged (%d rejected)", res.Acked.Load(), total, res.Rejected.Load())
+		}
+		landed := waitLanded(b, conn, total, time.Now().Add(-res.Elapsed))
+		cpu, chCPU, selfCPU := cpuTime(p.cmd.Process.Pid)-cpu0, cpuTime(chPID)-ch0, cpuTime(os.Getpid())-self0
 		rss := p.peakRSS()
-		ceiling := rawInsert(b, corpus, total, at)
+		ceiling := rawInsert(b, corpus, srv.Addr(), total)
 
-		ackRate := float64(acked.Load()) / ackTime.Seconds()
-		landRate := float64(total) / landTime.Seconds()
+		ackRate, landRate := res.Rate(), float64(total)/landed.Seconds()
 		b.ReportMetric(ackRate, "acked/s")
 		b.ReportMetric(landRate, "landed/s")
 		b.ReportMetric(ceiling, "raw-insert/s")
 		b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
-		fmt.Printf("\ncollector ingest: %d realistic measurements (mean %.1f KiB, %.0f MiB in all) from %d concurrent uploaders, batches of %d\n",
-			total, float64(bytesSent.Load())/float64(total)/1024, float64(bytesSent.Load())/(1<<20), uploaders, batchSize)
-		fmt.Printf("  acknowledged (fsync'd in the spool): %8.0f measurements/s  (%.1fs)\n", ackRate, ackTime.Seconds())
-		fmt.Printf("  landed in ClickHouse:                %8.0f measurements/s  (%.1fs, with observations and verdicts)\n", landRate, landTime.Seconds())
-		fmt.Printf("  ceiling, raw batch insert:           %8.0f measurements/s  (the same rows, straight into the same ClickHouse)\n", ceiling)
-		fmt.Printf("  collector peak RSS:                  %8.1f MiB\n\n", float64(rss)/(1<<20))
+		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+		fmt.Printf("\ncollector ingest: %d realistic measurements (mean %.1f KiB) from %d simulated probes with their own tokens\n"+
+			"  (a quarter OONI's report protocol, one measurement per request; the others batches of 20), 64 requests in flight\n",
+			total, float64(res.Bytes.Load())/float64(total)/1024, probes)
+		fmt.Printf("  acknowledged (fsync'd in the spool): %6.0f measurements/s  (%.1fs)\n", ackRate, res.Elapsed.Seconds())
+		fmt.Printf("  landed in ClickHouse:                %6.0f measurements/s  (%.1fs; measurements, observations, verdicts)\n", landRate, landed.Seconds())
+		fmt.Printf("  ceiling, raw batch insert:           %6.0f measurements/s  (the same rows straight into the same ClickHouse)\n", ceiling)
+		fmt.Printf("  landed / ceiling:                    %6.0f%%\n", 100*landRate/ceiling)
+		fmt.Printf("  upload latency p50 / p99:            %6.1f / %.1f ms  (OONI submit %.1f / %.1f ms, batch of 20 %.1f / %.1f ms)\n",
+			ms(res.Percentile("", 0.5)), ms(res.Percentile("", 0.99)),
+			ms(res.Percentile(loadgen.KindOONI, 0.5)), ms(res.Percentile(loadgen.KindOONI, 0.99)),
+			ms(res.Percentile(loadgen.KindNDJSON, 0.5)), ms(res.Percentile(loadgen.KindNDJSON, 0.99)))
+		fmt.Printf("  collector CPU:                       %6.1f s   (%.0f µs per measurement, door and loader)\n", cpu.Seconds(), float64(cpu.Microseconds())/float64(total))
+		fmt.Printf("  collector peak RSS:                  %6.0f MiB\n", float64(rss)/(1<<20))
+		fmt.Printf("  ClickHouse CPU / load generator CPU: %6.1f s / %.1f s\n", chCPU.Seconds(), selfCPU.Seconds())
+		fmt.Printf("  machine: %d cores (%s), shared by the collector, ClickHouse and the load generator\n\n", runtime.NumCPU(), cpuModel())
 	}
 	p.stop(b)
 }
 
-// rawInsert inserts the same measurements' rows (measurements and
-// observations; verdicts need the analysis) straight into a fresh
-// database in batches of 5000 and returns measurements per second,
-// counting only the inserts.
-func rawInsert(b *testing.B, corpus *collectortest.Corpus, total int, at time.Time) float64 {
-	addr, db := chtest.Database(b)
-	ctx := context.Background()
-	conn, err := warehouse.Setup(ctx, warehouse.Config{Addr: addr, Database: db})
-	if err != nil {
-		b.Fatal(err)
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
 	}
-	defer conn.Close()
-	w := warehouse.NewWriter(conn)
-	var spent time.Duration
-	for first := 0; first < total; first += 5000 {
-		var ms []warehouse.MeasurementRow
-		var obs []warehouse.ObservationRow
-		for i := first; i < min(first+5000, total); i++ {
-			raw := corpus.Measurement(i, at)
-			m, err := measurement.Parse(raw)
-			if err != nil {
-				b.Fatal(err)
-			}
-			m.MeasurementUID = fmt.Sprintf("%s.%06d_IT_raw_%016x", at.Format("20060102150405"), i%1_000_000, i)
-			ms = append(ms, warehouse.NewMeasurementRow(m, raw, at))
-			obs = append(obs, warehouse.NewObservationRows(m)...)
-		}
-		t0 := time.Now()
-		if err := w.InsertObservations(ctx, obs); err != nil {
-			b.Fatal(err)
-		}
-		if err := w.InsertMeasurements(ctx, ms); err != nil {
-			b.Fatal(err)
-		}
-		spent += time.Since(t0)
-	}
-	return float64(total) / spent.Seconds()
+	return def
 }

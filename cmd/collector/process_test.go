@@ -75,15 +75,23 @@ auth: {allow_anonymous: true}
 rate_limit:
   per_probe: {rate: -1}
   per_ip: {rate: -1}
-loader: {batch_size: 2000, retry_max: 1s}
-shutdown_timeout: 60s
+  register_per_ip: {rate: -1}
+%sshutdown_timeout: 60s
 log_level: warn
-%s`, listen, filepath.Join(dir, "data"), chAddr, db, extra)
+%s`, listen, filepath.Join(dir, "data"), chAddr, db, loaderConfig(extra), extra)
 	path := filepath.Join(dir, "collector.yml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// loaderConfig is the tests' loader section, unless extra has its own.
+func loaderConfig(extra string) string {
+	if strings.Contains(extra, "loader:") {
+		return ""
+	}
+	return "loader: {batch_size: 2000, retry_max: 1s}\n"
 }
 
 func startProc(t testing.TB, config, listen string) *proc {
