@@ -46,7 +46,7 @@ func TestAcceptMatchesReference(t *testing.T) {
 		}
 		report := ""
 		if i%2 == 0 {
-			_, report = claims(raw) // submitted to its own report
+			_, report, _ = claims(raw) // submitted to its own report
 		}
 		wantUID, wantDoc, err := referencePrepare(raw, uploader, report)
 		if err != nil {

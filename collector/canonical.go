@@ -54,7 +54,10 @@ func (v *validator) accept(raw []byte, sc *scrubbers, reportID string, received 
 	if int64(len(raw)) > v.maxBytes {
 		return nil, reject(413, "measurement is %d bytes; the limit is %d", len(raw), v.maxBytes)
 	}
-	claimedIP, claimedReport := claims(raw)
+	claimedIP, claimedReport, odd := claims(raw)
+	if odd != "" {
+		return nil, reject(400, "key %q spells a measurement field's name another way (case or escapes); use the name as it is", truncate(odd, 64))
+	}
 	scr := sc.forClaim(claimedIP)
 	set := []canonjson.Member{{Key: "measurement_uid"}, {Key: "probe_ip", Value: scrubbedIP}}
 	if reportID != "" {
@@ -71,9 +74,6 @@ func (v *validator) accept(raw []byte, sc *scrubbers, reportID string, received 
 	}
 	if canon[0] != '{' {
 		return nil, reject(400, "measurement is not a JSON object")
-	}
-	if k := oddKey(canon); k != "" {
-		return nil, reject(400, "key %q differs from a measurement field's name only in case", truncate(k, 64))
 	}
 	m, err := measurement.ParseEnvelope(canon)
 	if err != nil {
@@ -96,10 +96,11 @@ func (v *validator) accept(raw []byte, sc *scrubbers, reportID string, received 
 }
 
 // claims returns the probe_ip and report_id a measurement states at its
-// top level, before anything is rewritten ("" when absent or not strings).
-// raw is not validated yet: a document Members cannot split is refused
-// afterwards by canonjson.
-func claims(raw []byte) (probeIP, reportID string) {
+// top level, before anything is rewritten ("" when absent or not strings),
+// and a top-level key that is not an envelope field's name but would be
+// read as one (oddKey). raw is not validated yet: a document Members
+// cannot split is refused afterwards by canonjson.
+func claims(raw []byte) (probeIP, reportID, odd string) {
 	canonjson.Members(raw, func(k, v []byte) error {
 		switch string(k) {
 		case "probe_ip":
@@ -107,9 +108,12 @@ func claims(raw []byte) (probeIP, reportID string) {
 		case "report_id":
 			reportID = jsonString(v)
 		}
+		if odd == "" {
+			odd = oddKey(k)
+		}
 		return nil
 	})
-	return probeIP, reportID
+	return probeIP, reportID, odd
 }
 
 func jsonString(v []byte) string {
@@ -145,6 +149,12 @@ func MeasurementUID(m *measurement.Measurement, canon []byte) string {
 	sum := sha256.Sum256(canon)
 	start, _ := m.StartTime()
 	frac := binary.BigEndian.Uint32(sum[:4]) % 1_000_000
-	return fmt.Sprintf("%s.%06d_%s_%s_%s", start.UTC().Format("20060102150405"), frac,
-		m.ProbeCC, strings.ReplaceAll(m.TestName, "_", ""), hex.EncodeToString(sum[4:12]))
+	b := make([]byte, 0, 64)
+	b = start.UTC().AppendFormat(b, "20060102150405")
+	b = append(b, '.')
+	b = append(b, fmt.Sprintf("%06d", frac)...)
+	b = append(append(append(b, '_'), m.ProbeCC...), '_')
+	b = append(b, strings.ReplaceAll(m.TestName, "_", "")...)
+	b = append(b, '_')
+	return string(hex.AppendEncode(b, sum[4:12]))
 }

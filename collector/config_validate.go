@@ -78,7 +78,7 @@ func (c Config) Validate() error {
 		"limits.max_measurement_bytes": c.Limits.MaxMeasurementBytes, "limits.max_batch_bytes": c.Limits.MaxBatchBytes,
 		"limits.max_batch_measurements": int64(c.Limits.MaxBatchMeasurements), "limits.max_concurrent_uploads": int64(c.Limits.MaxConcurrentUploads),
 		"spool.max_bytes": c.Spool.MaxBytes, "spool.segment_bytes": c.Spool.SegmentBytes, "spool.dedupe_window": int64(c.Spool.DedupeWindow),
-		"loader.batch_size": int64(c.Loader.BatchSize), "check_in.max_targets": int64(c.CheckIn.MaxTargets),
+		"loader.batch_size": int64(c.Loader.BatchSize), "loader.batch_bytes": c.Loader.BatchBytes, "check_in.max_targets": int64(c.CheckIn.MaxTargets),
 		"limits.max_age": int64(c.Limits.MaxAge), "limits.max_clock_skew": int64(c.Limits.MaxClockSkew),
 		"limits.read_header_timeout": int64(c.Limits.ReadHeaderTimeout), "limits.read_timeout": int64(c.Limits.ReadTimeout),
 		"limits.write_timeout": int64(c.Limits.WriteTimeout), "limits.idle_timeout": int64(c.Limits.IdleTimeout),

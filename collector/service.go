@@ -129,7 +129,7 @@ func (s *Service) startLoader() {
 	}
 	lc := s.cfg.Loader
 	s.loader = loader.New(s.spool, warehouse.NewWriter(conn), loader.Config{
-		BatchSize: lc.BatchSize, RetryMax: lc.RetryMax, Analyze: s.deps.Analyze, AnalyzeWithSteps: s.deps.AnalyzeWithSteps,
+		BatchSize: lc.BatchSize, BatchBytes: lc.BatchBytes, RetryMax: lc.RetryMax, Analyze: s.deps.Analyze, AnalyzeWithSteps: s.deps.AnalyzeWithSteps,
 		Logger: s.log, Now: s.now,
 	})
 	go func() {

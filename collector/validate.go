@@ -2,13 +2,13 @@ package collector
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"regexp"
 	"strings"
 	"time"
 
-	"github.com/sonde-project/sonde/internal/canonjson"
 	"github.com/sonde-project/sonde/internal/measurement"
 )
 
@@ -111,25 +111,27 @@ var envelopeFields = func() []string {
 	return names
 }()
 
-// oddKey returns a top-level key that is not an envelope field's name but
-// would be read as one (encoding/json matches names regardless of case),
-// or "". Two spellings of test_name could otherwise be read differently
-// before and after the keys are sorted.
-func oddKey(canon []byte) string {
-	var odd string
-	canonjson.Members(canon, func(k, _ []byte) error {
-		for _, name := range envelopeFields {
-			if string(k) != name && bytes.EqualFold(k, []byte(name)) {
-				odd = string(k)
-				return errStop
-			}
+// oddKey returns k (a raw top-level key) when it is not an envelope
+// field's name but would be read as one (encoding/json matches names
+// regardless of case, and after unescaping), or "". Two spellings of
+// test_name could otherwise be read differently before and after the
+// keys are sorted.
+func oddKey(k []byte) string {
+	name := k
+	if bytes.IndexByte(k, '\\') >= 0 {
+		var s string
+		if json.Unmarshal(append(append([]byte{'"'}, k...), '"'), &s) != nil {
+			return "" // canonjson refuses it
 		}
-		return nil
-	})
-	return odd
+		name = []byte(s)
+	}
+	for _, f := range envelopeFields {
+		if bytes.EqualFold(name, []byte(f)) && (string(name) != f || len(name) != len(k)) {
+			return string(k)
+		}
+	}
+	return ""
 }
-
-var errStop = fmt.Errorf("stop")
 
 func truncate(s string, n int) string {
 	if len(s) <= n {

@@ -144,7 +144,8 @@ const (
 )
 
 // fetchProfile saves a 20-second CPU profile of the collector, taken
-// from its admin API once the uploads are under way.
+// from its admin API once the uploads are under way, and then a heap
+// profile (file.heap).
 func fetchProfile(b *testing.B, admin, file string) {
 	time.Sleep(3 * time.Second)
 	req, _ := http.NewRequest(http.MethodGet, admin+"/debug/pprof/profile?seconds=20", nil)
@@ -161,4 +162,12 @@ func fetchProfile(b *testing.B, admin, file string) {
 		return
 	}
 	os.WriteFile(file, data, 0o600)
+	// And the heap as it is then, next to it.
+	req, _ = http.NewRequest(http.MethodGet, admin+"/debug/pprof/heap", nil)
+	req.Header.Set("Authorization", "Bearer "+benchAdminToken)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		os.WriteFile(file+".heap", data, 0o600)
+	}
 }

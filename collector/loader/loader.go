@@ -43,7 +43,10 @@ type AnalyzeStepsFunc func(*measurement.Measurement) (verdict.Verdict, measureme
 type Config struct {
 	// BatchSize is the most measurements per batch. OPTIONAL: 5000.
 	BatchSize int
-	// BatchBytes bounds a batch's JSON. OPTIONAL: 64 MiB.
+	// BatchBytes bounds a batch's JSON, and with it the loader's memory:
+	// two batches are in hand at a time (one prepared, one written), each
+	// a few times its JSON once decoded and encoded for ClickHouse.
+	// OPTIONAL: 16 MiB.
 	BatchBytes int64
 	// RetryMin and RetryMax bound the backoff between attempts while
 	// ClickHouse fails. OPTIONAL: 500ms and 30s.
@@ -80,7 +83,7 @@ type Loader struct {
 // New returns a Loader; start it with Run.
 func New(src Source, store Store, cfg Config) *Loader {
 	cfg.BatchSize = cmp.Or(cfg.BatchSize, 5000)
-	cfg.BatchBytes = cmp.Or(cfg.BatchBytes, 64<<20)
+	cfg.BatchBytes = cmp.Or(cfg.BatchBytes, 16<<20)
 	cfg.RetryMin = cmp.Or(cfg.RetryMin, 500*time.Millisecond)
 	cfg.RetryMax = cmp.Or(cfg.RetryMax, 30*time.Second)
 	cfg.Poll = cmp.Or(cfg.Poll, time.Second)

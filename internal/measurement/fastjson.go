@@ -196,26 +196,28 @@ func decodeBool(raw []byte, dst *bool) error {
 
 func decodeBoolPtr(raw []byte, dst **bool) error { return decodePtr(raw, dst, decodeBool) }
 
-// decodeHeaderMap fills a headers map: null sets nil, an object a new map
-// (keys as encoding/json decodes them, the last of a repeated key wins).
-func decodeHeaderMap(raw []byte, dst *map[string]MaybeBinary) error {
+// decodeMap fills a map (the annotations, the headers): null sets nil,
+// an object a new map with the keys as encoding/json decodes them (the
+// last of a repeated key wins) and each value decoded with val; a null
+// value is the zero value, as encoding/json has it.
+func decodeMap[V any](raw []byte, dst *map[string]V, val func([]byte, *V) error) error {
 	if null, err := expect(raw, '{'); null || err != nil {
 		if null {
 			*dst = nil
 		}
 		return err
 	}
-	m := map[string]MaybeBinary{}
+	m := map[string]V{}
 	err := canonjson.Members(raw, func(k, v []byte) error {
 		var key string
 		if err := decodeString(append(append([]byte{'"'}, k...), '"'), &key); err != nil {
 			return err
 		}
-		var mb MaybeBinary
-		if err := mb.UnmarshalJSON(v); err != nil {
+		var value V
+		if err := val(v, &value); err != nil {
 			return err
 		}
-		m[key] = mb
+		m[key] = value
 		return nil
 	})
 	if err != nil {
@@ -223,6 +225,14 @@ func decodeHeaderMap(raw []byte, dst *map[string]MaybeBinary) error {
 	}
 	*dst = m
 	return nil
+}
+
+func decodeStringMap(raw []byte, dst *map[string]string) error {
+	return decodeMap(raw, dst, decodeString)
+}
+
+func decodeHeaderMap(raw []byte, dst *map[string]MaybeBinary) error {
+	return decodeMap(raw, dst, unmarshaler[MaybeBinary])
 }
 
 // unmarshaler decodes a custom type: its UnmarshalJSON is what

@@ -29,17 +29,17 @@ func NewWriter(conn driver.Conn) *Writer { return &Writer{conn: conn} }
 
 // InsertMeasurements inserts rows as one batch.
 func (w *Writer) InsertMeasurements(ctx context.Context, rows []MeasurementRow) error {
-	return insert(ctx, w.conn, TableMeasurements, rows)
+	return insert(ctx, w.conn, TableMeasurements, rows, measurementColumns)
 }
 
 // InsertObservations inserts rows as one batch.
 func (w *Writer) InsertObservations(ctx context.Context, rows []ObservationRow) error {
-	return insert(ctx, w.conn, TableObservations, rows)
+	return insert(ctx, w.conn, TableObservations, rows, observationColumns)
 }
 
 // InsertVerdicts inserts rows as one batch.
 func (w *Writer) InsertVerdicts(ctx context.Context, rows []VerdictRow) error {
-	return insert(ctx, w.conn, TableVerdicts, rows)
+	return insert(ctx, w.conn, TableVerdicts, rows, verdictColumns)
 }
 
 // Present returns which of uids table already holds. from and to bound
@@ -89,7 +89,8 @@ func (w *Writer) present(ctx context.Context, table string, uids []string, from,
 	return rows.Err()
 }
 
-func insert[T any](ctx context.Context, conn driver.Conn, table string, rows []T) error {
+// insert writes rows as one batch, a column at a time.
+func insert[T any](ctx context.Context, conn driver.Conn, table string, rows []T, columns func([]T) []any) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -97,10 +98,10 @@ func insert[T any](ctx context.Context, conn driver.Conn, table string, rows []T
 	if err != nil {
 		return fmt.Errorf("warehouse: insert into %s: %w", table, err)
 	}
-	for i := range rows {
-		if err := batch.AppendStruct(&rows[i]); err != nil {
+	for i, col := range columns(rows) {
+		if err := batch.Column(i).Append(col); err != nil {
 			_ = batch.Abort()
-			return fmt.Errorf("warehouse: insert into %s: row %d: %w", table, i, err)
+			return fmt.Errorf("warehouse: insert into %s: column %d: %w", table, i, err)
 		}
 	}
 	if err := batch.Send(); err != nil {
