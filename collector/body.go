@@ -37,7 +37,6 @@ func (s *Service) readBody(w http.ResponseWriter, r *http.Request, limit int64) 
 	rc := http.NewResponseController(w)
 	start := time.Now()
 	end := start.Add(lim.ReadTimeout)
-	defer rc.SetReadDeadline(end)
 	rd := http.MaxBytesReader(w, r.Body, limit)
 	for {
 		if len(buf) == cap(buf) {
@@ -60,10 +59,13 @@ func (s *Service) readBody(w http.ResponseWriter, r *http.Request, limit int64) 
 			buf = buf[:len(buf)+n]
 		}
 		if err == io.EOF {
+			rc.SetReadDeadline(end)
 			return buf, release, nil
 		}
 		if err != nil {
 			release()
+			// The deadline stays passed: the server must not wait for the
+			// rest of a slow body before it closes the connection.
 			return nil, nil, bodyError(w, err, limit)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -34,6 +35,7 @@ const realWeb = "../testdata/ooni/backend-fastpath/20250527233111.802678_ID_webc
 var uidPattern = regexp.MustCompile(`^\d{14}\.\d{6}_[A-Z]{2}_[a-z0-9]+_[0-9a-f]{16}$`)
 
 type fixture struct {
+	dir  string // data_dir
 	svc  *collector.Service
 	srv  *httptest.Server
 	conn driver.Conn   // nil without ClickHouse
@@ -75,6 +77,7 @@ func start(t *testing.T, withCH bool, edit func(*collector.Config)) *fixture {
 	if edit != nil {
 		edit(&cfg)
 	}
+	f.dir = cfg.DataDir
 	logger := slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc, err := collector.Open(cfg, collector.Deps{Logger: logger, Analyze: func(m *measurement.Measurement) verdict.Verdict {
 		return verdict.Verdict{Status: verdict.StatusOK, Confidence: verdict.OK, Blocking: measurement.NotBlocked, AnalysisVersion: 1}
@@ -138,6 +141,39 @@ func (f *fixture) register(t *testing.T) string {
 		t.Fatalf("register: %d %s", code, body)
 	}
 	return reg.Token
+}
+
+// spooled returns the bytes of measurements in the spool's segment files
+// (the loader deletes segments it has loaded, but never the one being
+// written, so with ClickHouse unreachable this counts all that was ever
+// acknowledged).
+func (f *fixture) spooled(t *testing.T) int64 {
+	t.Helper()
+	segs, err := filepath.Glob(filepath.Join(f.dir, "spool", "*.seg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, s := range segs {
+		if st, err := os.Stat(s); err == nil {
+			n += st.Size()
+		}
+	}
+	return n
+}
+
+// openReport opens a web_connectivity report and returns its id.
+func (f *fixture) openReport(t *testing.T, token string) string {
+	t.Helper()
+	code, body := f.post(t, probeapi.PathOpenReport, token, probeapi.OpenReportRequest{
+		DataFormatVersion: "0.2.0", Format: "json", ProbeASN: "AS30722", ProbeCC: "IT",
+		SoftwareName: "ooniprobe", SoftwareVersion: "3.20.0", TestName: "web_connectivity", TestVersion: "0.4.3",
+	})
+	var open probeapi.OpenReportResponse
+	if code != 200 || json.Unmarshal(body, &open) != nil || open.ReportID == "" {
+		t.Fatalf("open report: %d %s", code, body)
+	}
+	return open.ReportID
 }
 
 // realMeasurement returns the real OONI measurement with a fresh start
@@ -302,6 +338,12 @@ func (f *fixture) serve(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return f.serveOn(t, ln)
+}
+
+// serveOn is serve on a listener of the test's making.
+func (f *fixture) serveOn(t *testing.T, ln net.Listener) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- f.svc.Serve(ctx, ln) }()

@@ -139,6 +139,11 @@ type AuthConfig struct {
 	// FailedAuthPerIP limits requests with a wrong token per client
 	// address, against guessing. OPTIONAL: 1/s, burst 20.
 	FailedAuthPerIP Rate `yaml:"failed_auth_per_ip"`
+	// ReportKeyFile holds the key that signs the report ids this
+	// collector hands out (64 hex digits); it is created when missing.
+	// Collectors behind one load balancer must share it. OPTIONAL:
+	// data_dir/report-id.key.
+	ReportKeyFile string `yaml:"report_key_file"`
 	// TrustedProxies are the addresses (CIDRs) of reverse proxies whose
 	// X-Forwarded-For is believed. OPTIONAL: none.
 	TrustedProxies []string `yaml:"trusted_proxies"`

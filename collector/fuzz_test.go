@@ -43,7 +43,14 @@ func FuzzSubmit(f *testing.F) {
 	}
 	defer svc.Close(f.Context())
 	h := svc.Handler()
-	const report = "20260102T030405Z_webconnectivity_ID_23693_n1_abcdefghijklmnop"
+	open := httptest.NewRecorder()
+	h.ServeHTTP(open, httptest.NewRequest(http.MethodPost, probeapi.PathOpenReport, bytes.NewReader([]byte(
+		`{"format":"json","probe_cc":"ID","probe_asn":"AS23693","test_name":"web_connectivity","software_name":"f","software_version":"1"}`))))
+	var opened probeapi.OpenReportResponse
+	if json.Unmarshal(open.Body.Bytes(), &opened) != nil || opened.ReportID == "" {
+		f.Fatalf("open report: %d %s", open.Code, open.Body.Bytes())
+	}
+	report := opened.ReportID
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, path := range []string{"/report/" + report, probeapi.PathBatchSubmit, probeapi.PathOpenReport, probeapi.PathCheckIn} {
 			req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 
@@ -25,9 +26,11 @@ const (
 //     chunked bodies correctly, but a proxy in front that framed the same
 //     bytes by Content-Length would see other requests than the
 //     collector does (request smuggling); refusing the ambiguity closes
-//     that door. (Go itself answers 400 to conflicting Content-Lengths
-//     and 501 to transfer codings other than chunked, before any
-//     handler.)
+//     that door. HTTP/1.0 requests other than GET and HEAD are refused
+//     for the same reason (Go drops their Transfer-Encoding unseen). Go
+//     itself answers 400 to conflicting Content-Lengths and to a folded
+//     Content-Length, and 501 to transfer codings other than chunked,
+//     before any handler.
 //   - Security headers on every answer: nosniff, no referrer, no
 //     framing, a CSP (strict for HTML), and HSTS over TLS.
 //   - CORS on the public GET endpoints when cors allows it (public):
@@ -51,6 +54,20 @@ func (s *Service) secure(h http.Handler, public bool) http.Handler {
 			hd.Set("Connection", "close")
 			hd.Set("Content-Security-Policy", cspNone)
 			writeError(w, http.StatusLengthRequired, "send the body with a Content-Length header: Transfer-Encoding is not accepted")
+			return
+		}
+		if r.ProtoMajor == 1 && r.ProtoMinor == 0 && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// Go ignores Transfer-Encoding in HTTP/1.0 (and drops it
+			// before any handler sees it); a proxy may not.
+			hd.Set("Connection", "close")
+			hd.Set("Content-Security-Policy", cspNone)
+			writeError(w, http.StatusBadRequest, "send uploads with HTTP/1.1 or later")
+			return
+		}
+		if p := r.URL.Path; p != path.Clean(p) && p != path.Clean(p)+"/" || strings.ContainsAny(p, "\\\x00") {
+			// ServeMux would redirect to the cleaned path; say no instead.
+			hd.Set("Content-Security-Policy", cspNone)
+			writeError(w, http.StatusBadRequest, "the path holds . or .. segments, a backslash or a NUL: no endpoint has such a path")
 			return
 		}
 		origin := r.Header.Get("Origin")

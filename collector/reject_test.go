@@ -28,7 +28,7 @@ func TestBadInputGetsAClear4xx(t *testing.T) {
 		d[key] = v
 		return submit(d)
 	}
-	const report = "20250101T000000Z_webconnectivity_IT_30722_n1_abcdefghijklmnop"
+	report := f.openReport(t, token)
 	big := realMeasurement(t, "http://a.example/", now)
 	big["annotations"].(map[string]any)["pad"] = strings.Repeat("x", 70<<10)
 	deep := strings.Repeat("[", 100) + strings.Repeat("]", 100)
@@ -51,7 +51,7 @@ func TestBadInputGetsAClear4xx(t *testing.T) {
 		{"report mismatch", submitPath(report), token, with("report_id", "20250101T000000Z_other"), 400, "is not the report"},
 		{"too deep", submitPath(report), token, []byte(`{"format":"json","content":{"a":` + deep + `}}`), 400, "nested"},
 		{"oversized", submitPath(report), token, submit(big), 413, "limit"},
-		{"bad report id", "/report/a%20b", token, with("x", 1), 400, "report id"},
+		{"report id not issued here", "/report/a%20b", token, with("x", 1), 404, "no such report"},
 		{"no token", submitPath(report), "", with("x", 1), 401, "needs a probe token"},
 		{"bad token", submitPath(report), "sonde_nottherealone", with("x", 1), 401, "unknown or revoked probe token"},
 		{"empty batch", probeapi.PathBatchSubmit, token, []byte(`{"measurements":[]}`), 400, "no measurements"},

@@ -1,10 +1,8 @@
 package collector
 
 import (
-	"crypto/rand"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/sonde-project/sonde/internal/probeapi"
 	"github.com/sonde-project/sonde/internal/version"
@@ -12,23 +10,24 @@ import (
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-const reportAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-
-// newReportID makes an id in OONI's layout:
-// 20240101T000000Z_webconnectivity_IT_30722_n1_<16 random letters>.
+// newReportID makes a signed report id in OONI's layout (reportid.go).
 func (s *Service) newReportID(testName, cc, asn string) string {
-	var b [16]byte
-	rand.Read(b[:])
-	for i := range b {
-		b[i] = reportAlphabet[int(b[i])%len(reportAlphabet)]
+	return s.reports.issue(s.now().UTC().Format("20060102T150405Z"), testName, cc, asn)
+}
+
+// checkReportID answers 404 for a report id this collector (or one with
+// the same report key) did not issue, and returns false.
+func (s *Service) checkReportID(w http.ResponseWriter, id string) bool {
+	if s.reports.issued(id) {
+		return true
 	}
-	return s.now().UTC().Format("20060102T150405Z") + "_" + strings.ReplaceAll(testName, "_", "") + "_" +
-		cc + "_" + strings.TrimPrefix(asn, "AS") + "_n1_" + string(b[:])
+	writeError(w, http.StatusNotFound, "no such report: open one with POST "+probeapi.PathOpenReport+" and submit to the report_id it returns")
+	return false
 }
 
 // handleOpenReport is OONI's POST /report. Reports are not kept: a report
-// id is checked by its shape, so any collector behind a load balancer
-// takes submissions for any report.
+// id proves its origin (reportid.go), so any collector behind a load
+// balancer with the same report key takes submissions for it.
 func (s *Service) handleOpenReport(w http.ResponseWriter, r *http.Request) {
 	if _, rej := s.admit(r, 1); rej != nil {
 		writeRejection(w, rej)
@@ -58,12 +57,11 @@ func (s *Service) handleOpenReport(w http.ResponseWriter, r *http.Request) {
 
 // handleCloseReport is OONI's POST /report/{report_id}/close.
 func (s *Service) handleCloseReport(w http.ResponseWriter, r *http.Request) {
-	if !reportIDPattern.MatchString(r.PathValue("report_id")) {
-		writeError(w, http.StatusBadRequest, "the report id in the URL is not letters, digits, _ . -")
-		return
-	}
 	if _, rej := s.admit(r, 1); rej != nil {
 		writeRejection(w, rej)
+		return
+	}
+	if !s.checkReportID(w, r.PathValue("report_id")) {
 		return
 	}
 	writeJSON(w, http.StatusOK, struct{}{})

@@ -40,17 +40,18 @@ type Deps struct {
 
 // Service is a running collector: HTTP handlers, spool and loader.
 type Service struct {
-	cfg    Config
-	deps   Deps
-	log    *slog.Logger
-	now    func() time.Time
-	spool  *spool.Spool
-	loader *loader.Loader
-	geo    *geoip.DB
-	tokens *tokenStore
-	recent *recentUIDs
-	valid  *validator
-	met    *metrics
+	cfg     Config
+	deps    Deps
+	log     *slog.Logger
+	now     func() time.Time
+	spool   *spool.Spool
+	loader  *loader.Loader
+	geo     *geoip.DB
+	tokens  *tokenStore
+	reports *reportKeys
+	recent  *recentUIDs
+	valid   *validator
+	met     *metrics
 
 	perProbe, perIP, registerPerIP *limiter
 	failedAuth                     *limiter
@@ -92,6 +93,15 @@ func Open(cfg Config, deps Deps) (*Service, error) {
 	if s.tokens, err = openTokenStore(filepath.Join(dir, "probe-tokens.jsonl")); err != nil {
 		s.geo.Close()
 		return nil, fmt.Errorf("probe tokens: %w", err)
+	}
+	keyFile := cfg.Auth.ReportKeyFile
+	if keyFile == "" {
+		keyFile = filepath.Join(dir, "report-id.key")
+	}
+	if s.reports, err = loadReportKey(keyFile); err != nil {
+		s.geo.Close()
+		s.tokens.close()
+		return nil, err
 	}
 	s.spool, err = spool.Open(spool.Config{Dir: filepath.Join(dir, "spool"), SegmentBytes: cfg.Spool.SegmentBytes, MaxBytes: cfg.Spool.MaxBytes})
 	if err != nil {

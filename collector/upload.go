@@ -117,13 +117,12 @@ func (s *Service) process(w http.ResponseWriter, r *http.Request, raws [][]byte,
 
 // handleSubmit is OONI's POST /report/{report_id}.
 func (s *Service) handleSubmit(w http.ResponseWriter, r *http.Request) {
-	reportID := r.PathValue("report_id")
-	if !reportIDPattern.MatchString(reportID) {
-		writeError(w, http.StatusBadRequest, "the report id in the URL is not letters, digits, _ . - (open a report with POST "+probeapi.PathOpenReport+")")
-		return
-	}
 	if _, rej := s.admit(r, 1); rej != nil {
 		writeRejection(w, rej)
+		return
+	}
+	reportID := r.PathValue("report_id")
+	if !s.checkReportID(w, reportID) {
 		return
 	}
 	body, release, rej := s.readBody(w, r, s.cfg.limits().MaxMeasurementBytes+64<<10)
