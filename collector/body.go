@@ -29,9 +29,11 @@ func (s *Service) readBody(w http.ResponseWriter, r *http.Request, limit int64) 
 	lim := s.cfg.limits()
 	var charged int64
 	release = func() { s.inflight.release(charged) }
+	// A declared length up to 256 KiB (a batch is typically 100 KiB) is
+	// allocated at once; beyond that the buffer grows as bytes arrive.
 	initial := int64(32 << 10)
 	if r.ContentLength >= 0 {
-		initial = min(initial, r.ContentLength+1)
+		initial = min(r.ContentLength+1, 256<<10)
 	}
 	buf := make([]byte, 0, initial)
 	rc := http.NewResponseController(w)

@@ -24,7 +24,9 @@ type rows struct {
 	uids         []string
 	from, to     time.Time
 	measurements []warehouse.MeasurementRow
-	observations map[string][]warehouse.ObservationRow
+	// observations of measurement i are observations[obsEnd[i-1]:obsEnd[i]].
+	observations []warehouse.ObservationRow
+	obsEnd       []int
 	verdicts     []warehouse.VerdictRow
 }
 
@@ -53,8 +55,18 @@ func (l *Loader) prepare(b spool.Batch) *rows {
 		})
 	}
 	wg.Wait()
-	r := &rows{observations: map[string][]warehouse.ObservationRow{}}
-	seen := map[string]bool{}
+	nobs := 0
+	for _, e := range out {
+		nobs += len(e.obs)
+	}
+	r := &rows{
+		uids:         make([]string, 0, len(out)),
+		measurements: make([]warehouse.MeasurementRow, 0, len(out)),
+		observations: make([]warehouse.ObservationRow, 0, nobs),
+		obsEnd:       make([]int, 0, len(out)),
+		verdicts:     make([]warehouse.VerdictRow, 0, len(out)),
+	}
+	seen := make(map[string]bool, len(out))
 	for _, e := range out {
 		if e.err != nil {
 			l.stats.bad.Add(1)
@@ -75,7 +87,8 @@ func (l *Loader) prepare(b spool.Batch) *rows {
 		}
 		r.uids = append(r.uids, uid)
 		r.measurements = append(r.measurements, e.row)
-		r.observations[uid] = e.obs
+		r.observations = append(r.observations, e.obs...)
+		r.obsEnd = append(r.obsEnd, len(r.observations))
 		if e.v != nil {
 			r.verdicts = append(r.verdicts, *e.v)
 		}
@@ -166,10 +179,13 @@ func (l *Loader) store1(ctx context.Context, r *rows) error {
 			}
 		}
 	}
-	var obs []warehouse.ObservationRow
-	for _, uid := range r.uids {
-		if !obsPresent[uid] {
-			obs = append(obs, r.observations[uid]...)
+	obs := r.observations
+	if len(obsPresent) > 0 {
+		obs = nil
+		for i, uid := range r.uids {
+			if !obsPresent[uid] {
+				obs = append(obs, r.observations[r.obsStart(i):r.obsEnd[i]]...)
+			}
 		}
 	}
 	if err := l.store.InsertObservations(ctx, obs); err != nil {
@@ -187,8 +203,19 @@ func (l *Loader) store1(ctx context.Context, r *rows) error {
 	return nil
 }
 
-// missing returns the rows whose uid is not in present.
+func (r *rows) obsStart(i int) int {
+	if i == 0 {
+		return 0
+	}
+	return r.obsEnd[i-1]
+}
+
+// missing returns the rows whose uid is not in present (rows itself when
+// that is all of them).
 func missing[R any](rows []R, present map[string]bool, uidOf func(*R) string) []R {
+	if len(present) == 0 {
+		return rows
+	}
 	out := make([]R, 0, len(rows))
 	for i := range rows {
 		if !present[uidOf(&rows[i])] {

@@ -145,20 +145,16 @@ func (h *HTTPHeader) UnmarshalJSON(b []byte) error {
 }
 
 // plainString returns the value of the JSON string b when it needs no
-// decoding (no escape, no control character, valid UTF-8): bodies and
-// headers nearly always, and then encoding/json's second pass over them
-// is saved.
+// decoding (no escape, valid UTF-8): bodies and headers nearly always,
+// and then encoding/json's second pass over them is saved. b must be a
+// valid JSON value, as encoding/json hands to UnmarshalJSON: a string
+// then holds no raw control character or unescaped quote.
 func plainString(b []byte) (string, bool) {
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
 		return "", false
 	}
 	s := b[1 : len(b)-1]
-	for _, c := range s {
-		if c < 0x20 || c == '"' || c == '\\' {
-			return "", false
-		}
-	}
-	if !utf8.Valid(s) {
+	if bytes.IndexByte(s, '\\') >= 0 || !utf8.Valid(s) {
 		return "", false
 	}
 	return string(s), true
