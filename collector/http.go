@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -78,12 +79,14 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // instrument counts requests and logs them without addresses or tokens.
 func (s *Service) instrument(route string, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := s.now()
+		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		h(sw, r)
 		status := cmpStatus(sw.status)
 		s.met.request(route, status)
-		s.log.Debug("request", "route", route, "status", status, "duration", time.Since(start))
+		if s.log.Enabled(r.Context(), slog.LevelDebug) {
+			s.log.Debug("request", "route", route, "status", status, "duration", time.Since(start))
+		}
 	})
 }
 

@@ -14,18 +14,23 @@ import (
 // library.
 type metrics struct {
 	mu       sync.Mutex
-	requests map[[2]string]int64 // route, status → count
+	requests map[routeStatus]int64
 
 	stored, duplicates, rejected atomic.Int64
 	spoolErrors, rateLimited     atomic.Int64
 	ackNanos, acks               atomic.Int64
 }
 
-func newMetrics() *metrics { return &metrics{requests: map[[2]string]int64{}} }
+type routeStatus struct {
+	route  string
+	status int
+}
+
+func newMetrics() *metrics { return &metrics{requests: map[routeStatus]int64{}} }
 
 func (m *metrics) request(route string, status int) {
 	m.mu.Lock()
-	m.requests[[2]string{route, fmt.Sprint(status)}]++
+	m.requests[routeStatus{route, status}]++
 	m.mu.Unlock()
 }
 
@@ -43,14 +48,19 @@ func (m *metrics) write(w io.Writer, s *Service) {
 		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n%s %g\n", name, help, name, name, v)
 	}
 	m.mu.Lock()
-	keys := make([][2]string, 0, len(m.requests))
+	keys := make([]routeStatus, 0, len(m.requests))
 	for k := range m.requests {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].route != keys[j].route {
+			return keys[i].route < keys[j].route
+		}
+		return keys[i].status < keys[j].status
+	})
 	fmt.Fprintf(w, "# HELP sonde_collector_http_requests_total HTTP requests by route and status.\n# TYPE sonde_collector_http_requests_total counter\n")
 	for _, k := range keys {
-		fmt.Fprintf(w, "sonde_collector_http_requests_total{route=%q,code=%q} %d\n", k[0], k[1], m.requests[k])
+		fmt.Fprintf(w, "sonde_collector_http_requests_total{route=%q,code=\"%d\"} %d\n", k.route, k.status, m.requests[k])
 	}
 	m.mu.Unlock()
 	fmt.Fprintf(w, "# HELP sonde_collector_measurements_total Submitted measurements by result.\n# TYPE sonde_collector_measurements_total counter\n")
