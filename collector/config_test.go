@@ -48,6 +48,13 @@ func TestInvalidConfigs(t *testing.T) {
 		"invalid-unknown-key.yml":   {"field clickhose not found"},
 		"invalid-duration.yml":      {"cannot unmarshal", "soon", "time.Duration"},
 		"invalid-two-documents.yml": {"more than one YAML document"},
+		"invalid-security.yml": {
+			"tls.autocert_domains: give certificate files or autocert_domains, not both",
+			`tls.autocert_domains: "not a name" is not a DNS name`,
+			"admin.listen: the admin API needs an address to listen on",
+			"auth.metrics_token_sha256: give 64 hex digits",
+			`cors.allow_origins: "javascript:alert(1)" is not * or an origin`,
+		},
 		"invalid-values.yml": {
 			"tls: give both cert_file and key_file, or neither",
 			`check_in.tests: unknown test "warp_drive"`,
