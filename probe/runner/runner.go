@@ -1,0 +1,325 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/sonde-project/sonde/internal/measurement"
+	"github.com/sonde-project/sonde/internal/scrub"
+	"github.com/sonde-project/sonde/probe/nettest"
+	"github.com/sonde-project/sonde/probe/targets"
+)
+
+// Config is one run. The zero value of every OPTIONAL field works.
+type Config struct {
+	// Tests are the tests to run on every target. REQUIRED.
+	Tests []nettest.Measurer
+	// Targets are the inputs. REQUIRED.
+	Targets []targets.Target
+	// Output is the JSONL results file, appended to and resumed from.
+	// REQUIRED.
+	Output string
+	// Parallel bounds how many measurements run at once. OPTIONAL: 4.
+	Parallel int
+	// Env is given to every test (its Begin is set per measurement).
+	// OPTIONAL.
+	Env nettest.Env
+	// MeasurementTimeout bounds one measurement, all its steps together.
+	// OPTIONAL: 12 step timeouts.
+	MeasurementTimeout time.Duration
+	// Envelope is what every measurement shares. OPTIONAL.
+	Envelope Envelope
+	// Scrubber removes the probe's addresses from every measurement
+	// before it is written. OPTIONAL: nil only sets probe_ip to 127.0.0.1.
+	Scrubber *scrub.Scrubber
+	// Written is called with each measurement after it is safely in
+	// Output (the upload queue takes it from there). An error is counted
+	// and logged; the run goes on. OPTIONAL.
+	Written func(line []byte) error
+	// Progress receives the progress display. OPTIONAL: none.
+	Progress io.Writer
+	// Terminal draws a live progress line instead of one line per
+	// measurement.
+	Terminal bool
+	// Abort, when done, cancels the measurements in progress (a second
+	// Ctrl-C). OPTIONAL: they finish or reach their deadline.
+	Abort context.Context
+	// Now is the clock. OPTIONAL: time.Now.
+	Now func() time.Time
+	// Logger receives debug lines. OPTIONAL.
+	Logger *slog.Logger
+}
+
+// DefaultParallel is the number of measurements at once when
+// Config.Parallel is zero: modest, so that a slow link does not turn its
+// own congestion into timeouts that look like blocking.
+const DefaultParallel = 4
+
+// ErrNoTests and ErrNoTargets reject an empty run.
+var (
+	ErrNoTests   = errors.New("no test to run")
+	ErrNoTargets = errors.New("no target to measure")
+)
+
+// job is one (test, target) pair to measure.
+type job struct {
+	m      nettest.Measurer
+	target targets.Target
+}
+
+// outcome is what became of a job.
+type outcome struct {
+	test, input string
+	line        []byte // the measurement, "" when none was written
+	blocking    measurement.Blocking
+	failure     string
+	err         string // the test could not run
+	leaked      bool
+}
+
+func (o *outcome) verdict() string {
+	switch {
+	case o.err != "":
+		return "could not measure: " + o.err
+	case o.leaked:
+		return "NOT WRITTEN: your address survived scrubbing"
+	case o.blocking.Decided && o.blocking.Method != "":
+		return "looks blocked (" + o.blocking.Method + ")"
+	case o.blocking.Decided:
+		return "ok"
+	case o.failure != "":
+		return "could not tell (" + o.failure + ")"
+	}
+	return "done"
+}
+
+// Run measures every target with every test, appending to cfg.Output as
+// each measurement finishes and skipping pairs the file already holds.
+// When ctx is cancelled (Ctrl-C) it hands out no more work, lets the
+// measurements in progress finish or reach their deadline, writes them and
+// returns the summary with Interrupted set. It returns an error when it
+// could not run at all or could not write.
+func Run(ctx context.Context, cfg Config) (*Summary, error) {
+	if len(cfg.Tests) == 0 {
+		return nil, ErrNoTests
+	}
+	if len(cfg.Targets) == 0 {
+		return nil, ErrNoTargets
+	}
+	res, err := OpenResults(cfg.Output)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	r := newRun(&cfg, res)
+	return r.run(ctx)
+}
+
+// run is the state of one Run.
+type run struct {
+	cfg       *Config
+	res       *Results
+	now       func() time.Time
+	log       *slog.Logger
+	stamps    map[string]stamp // per test: report id and start
+	annots    map[string]string
+	prog      *progress
+	summary   Summary
+	writeErr  error
+	abort     context.Context
+	measureTO time.Duration
+}
+
+func newRun(cfg *Config, res *Results) *run {
+	r := &run{cfg: cfg, res: res, now: cfg.Now, log: cfg.Logger, abort: cfg.Abort}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	if r.log == nil {
+		r.log = slog.New(slog.DiscardHandler)
+	}
+	if r.abort == nil {
+		r.abort = context.Background()
+	}
+	r.measureTO = cfg.MeasurementTimeout
+	if r.measureTO <= 0 {
+		r.measureTO = 12 * cfg.Env.Timeout()
+	}
+	start := r.now()
+	r.stamps = map[string]stamp{}
+	for _, m := range cfg.Tests {
+		id := cfg.Envelope.ReportIDs[m.Name()]
+		if id == "" {
+			id = NewReportID(start, m.Name(), cfg.Envelope.ProbeCC, cfg.Envelope.ProbeASN)
+		}
+		r.stamps[m.Name()] = stamp{reportID: id, testStart: start}
+	}
+	r.annots = cfg.Envelope.annotations()
+	r.prog = &progress{w: cfg.Progress, terminal: cfg.Terminal, now: r.now}
+	r.summary = Summary{Output: res.Path(), Blocked: map[string][]string{}, Failures: map[string]int{}}
+	return r
+}
+
+// plan lists the pairs left to measure, target by target.
+func (r *run) plan() []job {
+	var jobs []job
+	seen := map[string]bool{}
+	for _, t := range r.cfg.Targets {
+		if seen[t.Input] {
+			continue
+		}
+		seen[t.Input] = true
+		for _, m := range r.cfg.Tests {
+			if r.res.Done(m.Name(), t.Input) {
+				r.summary.AlreadyDone++
+				continue
+			}
+			jobs = append(jobs, job{m: m, target: t})
+		}
+	}
+	r.summary.Targets = len(seen)
+	return jobs
+}
+
+func (r *run) run(ctx context.Context) (*Summary, error) {
+	started := r.now()
+	jobs := r.plan()
+	r.summary.Planned = len(jobs)
+	r.prog.begin(len(jobs))
+
+	parallel := max(r.cfg.Parallel, 0)
+	if parallel == 0 {
+		parallel = DefaultParallel
+	}
+	// Work is handed out through todo; the dispatcher stops at ctx.Done
+	// (or a write error) and workers drain what they hold.
+	todo := make(chan job)
+	done := make(chan *outcome, parallel)
+	stopDispatch := make(chan struct{})
+	var stopOnce sync.Once
+	stop := func() { stopOnce.Do(func() { close(stopDispatch) }) }
+
+	var workers sync.WaitGroup
+	for range min(parallel, max(len(jobs), 1)) {
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			for j := range todo {
+				done <- r.measure(ctx, j)
+			}
+		}()
+	}
+	var dispatched int
+	go func() {
+		defer close(todo)
+		for _, j := range jobs {
+			select {
+			case <-ctx.Done():
+				return
+			case <-stopDispatch:
+				return
+			case todo <- j:
+				dispatched++
+			}
+		}
+	}()
+	go func() {
+		workers.Wait()
+		close(done)
+	}()
+
+	r.write(done, stop)
+	r.prog.end()
+	// The dispatcher has returned: workers.Wait (closing done) follows
+	// close(todo), so reading dispatched is ordered after its writes.
+	r.summary.NotStarted = len(jobs) - dispatched
+	r.summary.Interrupted = r.summary.NotStarted > 0
+	r.summary.Elapsed = r.now().Sub(started)
+	if r.writeErr != nil {
+		return &r.summary, r.writeErr
+	}
+	return &r.summary, nil
+}
+
+// measure runs one test on one target and turns the result into a
+// scrubbed measurement line. The measurement's context is not the run's:
+// a stopped run lets measurements in progress finish, within their
+// deadline, unless Abort is done.
+func (r *run) measure(ctx context.Context, j job) *outcome {
+	name := j.m.Name()
+	o := &outcome{test: name, input: j.target.Input}
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.measureTO)
+	defer cancel()
+	stopAbort := context.AfterFunc(r.abort, cancel)
+	defer stopAbort()
+
+	env := r.cfg.Env
+	env.Begin = r.now()
+	if env.Logger == nil {
+		env.Logger = r.log
+	}
+	result, err := safeMeasure(mctx, j.m, &env, j.target.Input)
+	st := r.stamps[name]
+	st.begin, st.runtime = env.Begin, r.now().Sub(env.Begin)
+	if err != nil {
+		o.err = err.Error()
+		r.log.Debug("could not measure", "test", name, "input", j.target.Input, "err", err)
+		return o
+	}
+	m, err := r.cfg.Envelope.build(j.m, j.target.Input, st, r.annots, result)
+	if err != nil {
+		o.err = err.Error()
+		return o
+	}
+	line, err := r.scrubbed(m)
+	if err != nil {
+		o.err = err.Error()
+		return o
+	}
+	if leaks := r.cfg.Scrubber.Leaks(line); len(leaks) > 0 {
+		r.log.Error("measurement not written: an address survived scrubbing", "test", name, "where", leaks)
+		o.leaked = true
+		return o
+	}
+	o.line, o.blocking, o.failure = line, result.Blocking, result.Failure
+	return o
+}
+
+// scrubbed scrubs m and encodes it as one line, without escaping HTML so
+// that bodies stay readable.
+func (r *run) scrubbed(m *measurement.Measurement) ([]byte, error) {
+	if err := r.cfg.Scrubber.Measurement(m); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		return nil, fmt.Errorf("encoding the measurement: %w", err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// safeMeasure turns a test's panic into an error: one buggy test must not
+// end a run of hours.
+func safeMeasure(ctx context.Context, m nettest.Measurer, env *nettest.Env, input string) (res *nettest.Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			env.Log().Error("test panicked", "test", m.Name(), "panic", p, "stack", string(debug.Stack()))
+			res, err = nil, fmt.Errorf("the %s test crashed: %v", m.Name(), p)
+		}
+	}()
+	res, err = m.Measure(ctx, env, input)
+	if err == nil && res == nil {
+		err = fmt.Errorf("the %s test returned no result", m.Name())
+	}
+	return res, err
+}
