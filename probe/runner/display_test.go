@@ -90,7 +90,7 @@ func TestSummaryPrint(t *testing.T) {
 		Problems:   []Problem{{Test: "dns", Input: "bad input", Err: "not a domain"}},
 		Blocked:    map[string][]string{"https://a/": {"dns", "dns"}, "https://b/": {"tcp_ip", "http-failure"}},
 		NotBlocked: 2, Undecided: 1, Failures: map[string]int{"connection_reset": 2},
-		Elapsed:    1500 * time.Millisecond,
+		Elapsed: 1500 * time.Millisecond,
 	}
 	var buf bytes.Buffer
 	s.Print(&buf)
