@@ -20,7 +20,7 @@ func validCheckIn() probeapi.CheckInResponse {
 		V: 1, ProbeCC: "IT", ProbeASN: "AS30722", ProbeNetworkName: "Vodafone Italia",
 		Tests: map[string]probeapi.CheckInTest{"web_connectivity": {
 			ReportID: "20240101T000000Z_webconnectivity_IT_30722_n1_abc",
-			URLs: []probeapi.CheckInTarget{{URL: "https://example.org/", CategoryCode: "NEWS", CountryCode: "XX"}},
+			URLs:     []probeapi.CheckInTarget{{URL: "https://example.org/", CategoryCode: "NEWS", CountryCode: "XX"}},
 		}},
 		Conf: probeapi.CheckInConf{TestHelpers: map[string][]probeapi.TestHelper{
 			"web-connectivity": {{Address: "https://th.example.org", Type: "https"}}}},
@@ -112,16 +112,25 @@ func TestBadAnswers(t *testing.T) {
 		want      string
 		retryable bool
 	}{
-		{"redirect is not followed", 302, "", func(c *Client) error { _, err := c.CheckIn(context.Background(), probeapi.CheckInRequest{}); return err },
+		{"redirect is not followed", 302, "", func(c *Client) error {
+			_, err := c.CheckIn(context.Background(), probeapi.CheckInRequest{})
+			return err
+		},
 			"collector answered 302 Found", false},
 		{"server error", 503, `{"error":"overloaded\u001b[31m"}`, func(c *Client) error { _, err := c.BatchSubmit(context.Background(), ms); return err },
 			"collector answered 503: overloaded[31m", true},
 		{"rate limited", 429, "", func(c *Client) error { _, err := c.BatchSubmit(context.Background(), ms); return err },
 			"collector answered 429 Too Many Requests", true},
-		{"not json", 200, "<html>", func(c *Client) error { _, err := c.CheckIn(context.Background(), probeapi.CheckInRequest{}); return err },
+		{"not json", 200, "<html>", func(c *Client) error {
+			_, err := c.CheckIn(context.Background(), probeapi.CheckInRequest{})
+			return err
+		},
 			"bad answer to check-in: invalid character '<'", false},
 		{"too large", 200, `{"probe_cc":"` + strings.Repeat("A", maxCheckInBytes) + `"}`,
-			func(c *Client) error { _, err := c.CheckIn(context.Background(), probeapi.CheckInRequest{}); return err },
+			func(c *Client) error {
+				_, err := c.CheckIn(context.Background(), probeapi.CheckInRequest{})
+				return err
+			},
 			"bad answer to check-in: longer than 8388608 bytes", false},
 		{"batch count", 200, `{"results":[]}`, func(c *Client) error { _, err := c.BatchSubmit(context.Background(), ms); return err },
 			"bad answer to batch submit: 0 results for 1 measurements", false},

@@ -147,3 +147,23 @@ func (e *Envelope) annotations() map[string]string {
 	maps.Copy(a, e.Annotations)
 	return a
 }
+
+// ValidCC reports whether s is a two-letter country code in upper case
+// ("ZZ" for unknown).
+func ValidCC(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
+
+// ValidASN reports whether s is "AS" followed by 1 to 10 digits.
+func ValidASN(s string) bool {
+	n, ok := strings.CutPrefix(s, "AS")
+	if !ok || n == "" || len(n) > 10 {
+		return false
+	}
+	for _, c := range n {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
