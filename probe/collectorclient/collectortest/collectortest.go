@@ -50,13 +50,16 @@ type Server struct {
 	received map[string]int             // content hash → times received
 	reports  map[string]bool            // report id → open
 	requests map[string]int             // path kind → count
+
+	ackDelivered   map[string]bool // content hash → an acknowledgement was sent
+	resentAfterAck []string
 }
 
 // New starts a collector; it stops at the end of the test.
 func New(t testing.TB) *Server {
 	s := &Server{
 		stored: map[string]json.RawMessage{}, received: map[string]int{},
-		reports: map[string]bool{}, requests: map[string]int{},
+		reports: map[string]bool{}, requests: map[string]int{}, ackDelivered: map[string]bool{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+probeapi.PathRegister, s.register)
@@ -97,6 +100,15 @@ func (s *Server) Received() map[string]int {
 		out[k] = v
 	}
 	return out
+}
+
+// ResentAfterAck lists the measurements (by content hash) uploaded again
+// after the server had delivered their acknowledgement: what a client
+// must never do.
+func (s *Server) ResentAfterAck() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.resentAfterAck...)
 }
 
 // Requests returns how many requests each path got ("register",

@@ -48,6 +48,9 @@ func cut(w http.ResponseWriter) {
 func (s *Server) store(m []byte) probeapi.BatchResult {
 	h := Hash(m)
 	s.received[h]++
+	if s.ackDelivered[h] {
+		s.resentAfterAck = append(s.resentAfterAck, h)
+	}
 	if s.Reject != "" && bytes.Contains(m, []byte(s.Reject)) {
 		return probeapi.BatchResult{Status: probeapi.StatusRejected, Error: "test_name is not a known test"}
 	}
@@ -60,12 +63,14 @@ func (s *Server) store(m []byte) probeapi.BatchResult {
 }
 
 // upload runs the fault schedule around storing.
-func (s *Server) upload(w http.ResponseWriter, r *http.Request, kind string, handle func(body []byte) (int, any)) {
+func (s *Server) upload(w http.ResponseWriter, r *http.Request, kind string, handle func(body []byte) (int, any, []string)) {
+	s.mu.Lock()
+	s.requests[kind]++
+	s.mu.Unlock()
 	if !s.authorized(w, r) {
 		return
 	}
 	s.mu.Lock()
-	s.requests[kind]++
 	f := s.nextFault()
 	s.mu.Unlock()
 	switch f {
@@ -81,30 +86,37 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, kind string, han
 		writeJSON(w, 413, probeapi.Error{Error: err.Error()})
 		return
 	}
-	code, resp := handle(body)
+	code, resp, hashes := handle(body)
 	if f == faultCutAfter {
 		cut(w)
 		return
 	}
 	writeJSON(w, code, resp)
+	if code == 200 {
+		s.mu.Lock()
+		for _, h := range hashes {
+			s.ackDelivered[h] = true
+		}
+		s.mu.Unlock()
+	}
 }
 
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
-	s.upload(w, r, "submit", func(body []byte) (int, any) {
+	s.upload(w, r, "submit", func(body []byte) (int, any, []string) {
 		var req probeapi.SubmitRequest
 		if err := json.Unmarshal(body, &req); err != nil || req.Format != "json" {
-			return 400, probeapi.Error{Error: "bad submit request"}
+			return 400, probeapi.Error{Error: "bad submit request"}, nil
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if _, ok := s.reports[r.PathValue("report_id")]; !ok {
-			return 404, probeapi.Error{Error: "no such report"}
+			return 404, probeapi.Error{Error: "no such report"}, nil
 		}
 		res := s.store(req.Content)
 		if res.Status == probeapi.StatusRejected {
-			return 400, probeapi.Error{Error: res.Error}
+			return 400, probeapi.Error{Error: res.Error}, nil
 		}
-		return 200, probeapi.SubmitResponse{MeasurementUID: res.MeasurementUID}
+		return 200, probeapi.SubmitResponse{MeasurementUID: res.MeasurementUID}, []string{Hash(req.Content)}
 	})
 }
 
@@ -116,21 +128,23 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	s.upload(w, r, "batch", func(body []byte) (int, any) {
+	s.upload(w, r, "batch", func(body []byte) (int, any, []string) {
 		var req probeapi.BatchSubmitRequest
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-ndjson") {
 			for _, line := range bytes.Split(bytes.TrimSpace(body), []byte("\n")) {
 				req.Measurements = append(req.Measurements, line)
 			}
 		} else if err := json.Unmarshal(body, &req); err != nil {
-			return 400, probeapi.Error{Error: "bad batch"}
+			return 400, probeapi.Error{Error: "bad batch"}, nil
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		var resp probeapi.BatchSubmitResponse
+		var hashes []string
 		for _, m := range req.Measurements {
 			resp.Results = append(resp.Results, s.store(m))
+			hashes = append(hashes, Hash(m))
 		}
-		return 200, resp
+		return 200, resp, hashes
 	})
 }
