@@ -6,6 +6,7 @@ require (
 	github.com/ClickHouse/clickhouse-go/v2 v2.50.0
 	github.com/miekg/dns v1.1.73
 	golang.org/x/net v0.61.0
+	golang.org/x/term v0.47.0
 )
 
 require (

@@ -25,6 +25,9 @@ func (r *run) measure(ctx context.Context, j job) *outcome {
 
 	env := r.cfg.Env
 	env.Begin = r.now()
+	if opts, ok := r.cfg.TestOptions[name]; ok {
+		env.Options = opts
+	}
 	if env.Logger == nil {
 		env.Logger = r.log
 	}

@@ -157,3 +157,29 @@ func (r *Results) mark(test, input string) { r.done[pair{test, input}] = true }
 
 // Close closes the file.
 func (r *Results) Close() error { return r.f.Close() }
+
+// ForEachLine calls fn with each complete line of a results file, without
+// its newline; an unfinished last line is skipped. The slice is reused:
+// fn must copy what it keeps.
+func ForEachLine(path string, fn func(line []byte) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("results file: %w", err)
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	for {
+		line, err := readLine(br)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("results file %s: %w", path, err)
+		}
+		if body := bytes.TrimSpace(line); len(body) > 0 {
+			if err := fn(body); err != nil {
+				return err
+			}
+		}
+	}
+}

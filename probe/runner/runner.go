@@ -28,6 +28,9 @@ type Config struct {
 	// Env is given to every test (its Begin is set per measurement).
 	// OPTIONAL.
 	Env nettest.Env
+	// TestOptions are each test's options by test name ("-O"); they
+	// replace Env.Options for that test. OPTIONAL.
+	TestOptions map[string]map[string]string
 	// MeasurementTimeout bounds one measurement, all its steps together.
 	// OPTIONAL: 12 step timeouts.
 	MeasurementTimeout time.Duration

@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -228,5 +230,28 @@ func TestRunCountsWhatCouldNotRun(t *testing.T) {
 	s, err = Run(context.Background(), Config{Tests: tests, Targets: urls(2), Output: out})
 	if err != nil || s.AlreadyDone != 2 || s.Planned != 8 {
 		t.Fatalf("re-run: %+v, %v", s, err)
+	}
+}
+
+func TestRunGivesEachTestItsOptions(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r.jsonl")
+	got := map[string]string{}
+	var mu sync.Mutex
+	mk := func(name string) nettest.Measurer {
+		return &funcMeasurer{name: name, fn: func(_ context.Context, env *nettest.Env, _ string) (*nettest.Result, error) {
+			mu.Lock()
+			got[name] = fmt.Sprint(env.Options)
+			mu.Unlock()
+			return &nettest.Result{TestKeys: map[string]string{}}, nil
+		}}
+	}
+	_, err := Run(context.Background(), Config{Tests: []nettest.Measurer{mk("tls"), mk("dns")}, Targets: urls(1),
+		Output: out, Env: nettest.Env{Options: map[string]string{"shared": "1"}},
+		TestOptions: map[string]map[string]string{"tls": {"sni": "example.org"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["tls"] != "map[sni:example.org]" || got["dns"] != "map[shared:1]" {
+		t.Errorf("options seen: %v", got)
 	}
 }

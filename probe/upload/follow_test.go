@@ -18,10 +18,11 @@ func TestFollowUploadsWhileARunGoesOn(t *testing.T) {
 	wake := make(chan struct{}, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	var st Stats
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		u.Follow(ctx, wake)
+		st = u.Follow(ctx, wake)
 	}()
 	for i, m := range measurements(30, "r") {
 		if _, err := q.Add(m); err != nil {
@@ -41,7 +42,7 @@ func TestFollowUploadsWhileARunGoesOn(t *testing.T) {
 	}
 	cancel()
 	wg.Wait()
-	if q.Len() != 0 || len(srv.Stored()) != 30 {
-		t.Errorf("queue %d, stored %d", q.Len(), len(srv.Stored()))
+	if q.Len() != 0 || len(srv.Stored()) != 30 || st.Stored != 30 || st.Pending != 0 {
+		t.Errorf("queue %d, stored %d, stats %+v", q.Len(), len(srv.Stored()), st)
 	}
 }

@@ -228,16 +228,26 @@ func refusesMeasurement(code int) bool {
 
 // Follow drains the queue whenever wake fires, until ctx is done: the
 // run's uploads while it measures. Failures are logged; what is left
-// stays queued for the next Drain.
-func (u *Uploader) Follow(ctx context.Context, wake <-chan struct{}) {
+// stays queued for the next Drain. It returns what it uploaded.
+func (u *Uploader) Follow(ctx context.Context, wake <-chan struct{}) Stats {
+	var total Stats
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			total.Pending = u.Queue.Len()
+			return total
 		case <-wake:
 		}
-		if _, err := u.Drain(ctx); err != nil && ctx.Err() == nil {
+		st, err := u.Drain(ctx)
+		total = total.Add(st)
+		if err != nil && ctx.Err() == nil {
 			u.log().Warn("uploads paused", "err", err)
 		}
 	}
+}
+
+// Add sums two Stats; Pending is the later one's.
+func (s Stats) Add(later Stats) Stats {
+	return Stats{Stored: s.Stored + later.Stored, Duplicates: s.Duplicates + later.Duplicates,
+		Rejected: s.Rejected + later.Rejected, Pending: later.Pending}
 }
