@@ -7,18 +7,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/netip"
 	"os"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/sonde-project/sonde/internal/scrub"
 	"github.com/sonde-project/sonde/probe/config"
 	"github.com/sonde-project/sonde/probe/consent"
 	"github.com/sonde-project/sonde/probe/nettest"
 	"github.com/sonde-project/sonde/probe/runner"
-	"github.com/sonde-project/sonde/probe/upload"
 )
 
 // parseFlags parses a subcommand's flags, printing its help on request
@@ -271,45 +268,4 @@ func (a *app) announce(o *runOptions, p *plan) {
 	if p.session == nil {
 		fmt.Fprintln(a.stderr, "Nothing is uploaded (--no-upload).")
 	}
-}
-
-// waitTimes bounds the uploads after a run.
-const (
-	finalUploadTime       = 2 * time.Minute
-	finalUploadTimeStop   = 15 * time.Second
-	closeReportsTime      = 10 * time.Second
-	uploadPatienceCommand = 8
-)
-
-// finishUploads sends what the run queued, closes the reports it opened
-// and says what is left.
-func (a *app) finishUploads(ctx context.Context, s *session, interrupted bool) {
-	limit := finalUploadTime
-	if interrupted {
-		limit = finalUploadTimeStop
-	}
-	dctx, cancel := context.WithTimeout(ctx, limit)
-	st, err := s.uploader(nil).Drain(dctx)
-	cancel()
-	s.closeReports(ctx, closeReportsTime)
-	a.printUploads(s.uploaded.Add(st), err)
-}
-
-func (a *app) printUploads(st upload.Stats, err error) {
-	fmt.Fprintf(a.stdout, "Uploaded: %d new, %d already there, %d refused by the collector.\n", st.Stored, st.Duplicates, st.Rejected)
-	if st.Pending > 0 {
-		fmt.Fprintf(a.stdout, "%d measurements wait in the upload queue: run \"probe upload\" to send them later.\n", st.Pending)
-	}
-	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		fmt.Fprintf(a.stderr, "probe: uploads stopped: %v\n", err)
-	}
-}
-
-// addrStrings is for messages.
-func addrStrings(as []netip.Addr) string {
-	var s []string
-	for _, a := range as {
-		s = append(s, a.String())
-	}
-	return strings.Join(s, ", ")
 }

@@ -106,7 +106,7 @@ func TestUploadThroughHTTPProxy(t *testing.T) {
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// A forward proxy gets the absolute URL of the collector.
 		if r.URL.Host != target.Host {
-			http.Error(w, "wrong host "+r.URL.Host, 502)
+			http.Error(w, "wrong host "+r.URL.Host, http.StatusBadGateway)
 			return
 		}
 		proxied.Add(1)
@@ -114,7 +114,7 @@ func TestUploadThroughHTTPProxy(t *testing.T) {
 		out.Header = r.Header.Clone()
 		resp, err := http.DefaultTransport.RoundTrip(out)
 		if err != nil {
-			http.Error(w, err.Error(), 502)
+			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
 		defer resp.Body.Close()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 
 	"github.com/sonde-project/sonde/internal/measurement"
@@ -91,13 +90,5 @@ func urls(n int) []targets.Target {
 	}
 	return ts
 }
-
-// once closes a channel once.
-type once struct {
-	sync.Once
-	c chan struct{}
-}
-
-func (o *once) close() { o.Do(func() { close(o.c) }) }
 
 var errCannot = errors.New("input is not a URL")
