@@ -41,6 +41,9 @@ func Classify(err error) string {
 	if errors.As(err, &ce) {
 		return ce.Failure
 	}
+	if f := classifyQUIC(err); f != "" {
+		return f
+	}
 	if f := classifyErrno(err); f != "" {
 		return f
 	}
@@ -55,6 +58,9 @@ func Classify(err error) string {
 		return ConnectionAlreadyClosed
 	}
 	if f := classifyX509(err); f != "" {
+		return f
+	}
+	if f := classifyTLS(err); f != "" {
 		return f
 	}
 	var dnsErr *net.DNSError

@@ -152,3 +152,13 @@ func FuzzScrubAddresses(f *testing.F) {
 		}
 	})
 }
+
+func TestRcode(t *testing.T) {
+	for rcode, want := range map[int]string{
+		0: "", 1: DNSServerMisbehaving, 2: DNSServfail, 3: DNSNXDOMAIN, 4: DNSServerMisbehaving, 5: DNSRefused, 23: DNSServerMisbehaving,
+	} {
+		if got := Rcode(rcode); got != want {
+			t.Errorf("Rcode(%d) = %q, want %q", rcode, got, want)
+		}
+	}
+}

@@ -6,6 +6,11 @@ import (
 	"sort"
 
 	"github.com/sonde-project/sonde/probe/nettest"
+	"github.com/sonde-project/sonde/probe/nettest/dns"
+	"github.com/sonde-project/sonde/probe/nettest/http"
+	"github.com/sonde-project/sonde/probe/nettest/quic"
+	"github.com/sonde-project/sonde/probe/nettest/tcpconnect"
+	"github.com/sonde-project/sonde/probe/nettest/tls"
 )
 
 // Entry describes one test for the runner and for --help.
@@ -19,7 +24,33 @@ type Entry struct {
 }
 
 // Tests maps each test_name to its entry.
-var Tests = map[string]Entry{}
+var Tests = map[string]Entry{
+	"dns": {
+		New:     func() nettest.Measurer { return dns.Measurer{} },
+		Input:   "a domain (example.org) or a URL",
+		Summary: "Looks up a site's address and watches for forged DNS answers (-O resolver=udp://IP:53, -O types=A,AAAA,HTTPS)",
+	},
+	"tcpconnect": {
+		New:     func() nettest.Measurer { return tcpconnect.Measurer{} },
+		Input:   "host:port (example.org:443) or a URL",
+		Summary: "Checks whether a server accepts TCP connections on a port",
+	},
+	"tls": {
+		New:     func() nettest.Measurer { return tls.Measurer{} },
+		Input:   "a host (example.org), host:port or an https:// URL",
+		Summary: "Checks whether a secure (TLS) connection to a site goes through (-O sni=NAME, -O control_sni=BENIGN-NAME)",
+	},
+	"http": {
+		New:     func() nettest.Measurer { return http.Measurer{} },
+		Input:   "a URL (https://example.org/)",
+		Summary: "Loads a web page as a browser would and records what came back",
+	},
+	"quic": {
+		New:     func() nettest.Measurer { return quic.Measurer{} },
+		Input:   "an https:// URL or host[:port]",
+		Summary: "Loads a web page over QUIC (HTTP/3), which some networks block while allowing ordinary HTTPS",
+	},
+}
 
 // Names returns the test names, sorted.
 func Names() []string {
