@@ -48,7 +48,7 @@ func (a *app) version(args []string) error {
 	if err := a.parseFlags(flag.NewFlagSet("version", flag.ContinueOnError), versionHelp, args); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "%s probe %s (%s, %s/%s)\n", version.Name, version.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(a.stdout, "%s probe %s (%s, %s/%s)\n", version.Name, version.String(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return nil
 }
 

@@ -58,7 +58,7 @@ func (a *app) connect(ctx context.Context, flagURL, proxyURL string, cf *config.
 		c.Token = cf.Token
 		return c, nil
 	}
-	reg, err := c.Register(ctx, probeapi.RegisterRequest{SoftwareName: version.Name, SoftwareVersion: version.Version, Platform: runtime.GOOS})
+	reg, err := c.Register(ctx, probeapi.RegisterRequest{SoftwareName: version.Name, SoftwareVersion: version.String(), Platform: runtime.GOOS})
 	if err != nil {
 		return nil, fmt.Errorf("registering with the collector %s: %w", url, err)
 	}
@@ -78,7 +78,7 @@ func (a *app) startSession(ctx context.Context, o *runOptions, cf *config.File, 
 	}
 	s := &session{client: c, uploads: c, proxied: o.proxy != "" || cf.Proxy != "", backoff: a.backoff}
 	s.checkIn, err = c.CheckIn(ctx, probeapi.CheckInRequest{
-		SoftwareName: version.Name, SoftwareVersion: version.Version, Platform: runtime.GOOS,
+		SoftwareName: version.Name, SoftwareVersion: version.String(), Platform: runtime.GOOS,
 		ProbeCC: o.probeCC, ProbeASN: o.probeASN, RunType: "manual", CategoriesOptOut: optOut,
 	})
 	if err != nil {
@@ -157,7 +157,7 @@ func (s *session) openReports(ctx context.Context, cfg *runner.Config, start tim
 		id, err := s.client.OpenReport(ctx, probeapi.OpenReportRequest{
 			DataFormatVersion: measurement.DataFormatVersion, ProbeASN: cmpOr(cfg.Envelope.ProbeASN, runner.UnknownASN),
 			ProbeCC: cmpOr(cfg.Envelope.ProbeCC, runner.UnknownCC), SoftwareName: version.Name,
-			SoftwareVersion: version.Version, TestName: m.Name(), TestVersion: m.Version(),
+			SoftwareVersion: version.String(), TestName: m.Name(), TestVersion: m.Version(),
 			TestStartTime: measurement.FormatTime(start),
 		})
 		if err != nil {

@@ -123,7 +123,7 @@ func (c *Client) do(ctx context.Context, what, path string, in, out any, limit i
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", version.Name+"-probe/"+version.Version)
+	req.Header.Set("User-Agent", version.Name+"-probe/"+version.String())
 	if c.Token != "" {
 		req.Header.Set(probeapi.AuthHeader, "Bearer "+c.Token)
 	}

@@ -91,7 +91,7 @@ func DefaultAnnotations() map[string]string {
 		"architecture":   runtime.GOARCH,
 		"platform":       platform,
 		"engine_name":    version.Name,
-		"engine_version": version.Version,
+		"engine_version": version.String(),
 		"go_version":     runtime.Version(),
 	}
 }
@@ -131,7 +131,7 @@ func (e *Envelope) build(m nettest.Measurer, input string, st stamp, annotations
 		ResolverIP:           e.ResolverIP,
 		ResolverNetworkName:  e.ResolverNetworkName,
 		SoftwareName:         version.Name,
-		SoftwareVersion:      version.Version,
+		SoftwareVersion:      version.String(),
 		TestHelpers:          res.TestHelpers,
 		TestKeys:             keys,
 		TestName:             m.Name(),

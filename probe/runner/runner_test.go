@@ -255,3 +255,16 @@ func TestRunGivesEachTestItsOptions(t *testing.T) {
 		t.Errorf("options seen: %v", got)
 	}
 }
+
+func TestSoftwareVersionIsNeverEmpty(t *testing.T) {
+	saved := version.Version
+	version.Version = "" // what make build passes when its VERSION is empty
+	defer func() { version.Version = saved }()
+	out := filepath.Join(t.TempDir(), "r.jsonl")
+	if _, err := Run(context.Background(), Config{Tests: []nettest.Measurer{echo("dns", nil)}, Targets: urls(1), Output: out}); err != nil {
+		t.Fatal(err)
+	}
+	if m := readLines(t, out)[0]; m.SoftwareVersion != "dev" || m.Annotations["engine_version"] != "dev" {
+		t.Errorf("software_version %q, engine_version %q", m.SoftwareVersion, m.Annotations["engine_version"])
+	}
+}
