@@ -218,7 +218,7 @@ func (a *app) measure(ctx context.Context, o *runOptions, p *plan) int {
 		summary.Print(a.stdout)
 	}
 	if p.session != nil {
-		a.finishUploads(ctx, p.session, summary != nil && summary.Interrupted)
+		a.finishUploads(ctx, p.session, summary != nil && summary.Interrupted, sigs)
 	}
 	switch {
 	case err != nil:

@@ -9,11 +9,13 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/sonde-project/sonde/internal/probeapi"
 	"github.com/sonde-project/sonde/internal/scrub"
 	"github.com/sonde-project/sonde/probe/collectorclient/collectortest"
 	"github.com/sonde-project/sonde/probe/config"
+	"github.com/sonde-project/sonde/probe/upload"
 )
 
 // ipService answers with the planted address, as api.ipify.org would.
@@ -211,5 +213,32 @@ func TestCtrlCStopsAndTheNextRunResumes(t *testing.T) {
 	if code := h.run(args...); code != 0 || len(readResults(t, out)) != 6 ||
 		!strings.Contains(h.stdout.String(), "Skipped 2 measurements already in") {
 		t.Fatalf("resume: exit %d, %d lines\n%s", code, len(readResults(t, out)), h.stdout.String())
+	}
+}
+
+// TestCtrlCDuringFinalUploads: after the measurements, the probe waits for
+// a failing collector, and Ctrl-C ends the wait; the measurements stay
+// queued.
+func TestCtrlCDuringFinalUploads(t *testing.T) {
+	srv := collectortest.New(t)
+	srv.Set(func(s *collectortest.Server) { s.Fail503 = 1000 })
+	h := newHarness(t, nil)
+	h.app.backoff = upload.Backoff{Base: time.Hour, Max: time.Hour}
+	out := filepath.Join(h.dir, "r.jsonl")
+	codec := make(chan int, 1)
+	go func() {
+		codec <- h.run("run", "-t", "echo", "-i", "https://a.example/", "-o", out, "--collector", srv.URL, "--yes", "--quiet")
+	}()
+	for !strings.Contains(h.stderr.String(), "Uploading 1 measurements (Ctrl-C to leave them") {
+		<-gateTick()
+	}
+	h.signals <- syscall.SIGINT
+	select {
+	case code := <-codec:
+		if code != 0 || !strings.Contains(h.stdout.String(), "1 measurements wait in the upload queue") {
+			t.Fatalf("exit %d\n%s", code, h.stdout.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Ctrl-C did not end the final uploads")
 	}
 }

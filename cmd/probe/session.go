@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/x509"
 	"fmt"
@@ -155,8 +156,8 @@ func (s *session) openReports(ctx context.Context, cfg *runner.Config, start tim
 			continue
 		}
 		id, err := s.client.OpenReport(ctx, probeapi.OpenReportRequest{
-			DataFormatVersion: measurement.DataFormatVersion, ProbeASN: cmpOr(cfg.Envelope.ProbeASN, runner.UnknownASN),
-			ProbeCC: cmpOr(cfg.Envelope.ProbeCC, runner.UnknownCC), SoftwareName: version.Name,
+			DataFormatVersion: measurement.DataFormatVersion, ProbeASN: cmp.Or(cfg.Envelope.ProbeASN, runner.UnknownASN),
+			ProbeCC: cmp.Or(cfg.Envelope.ProbeCC, runner.UnknownCC), SoftwareName: version.Name,
 			SoftwareVersion: version.String(), TestName: m.Name(), TestVersion: m.Version(),
 			TestStartTime: measurement.FormatTime(start),
 		})
@@ -167,13 +168,6 @@ func (s *session) openReports(ctx context.Context, cfg *runner.Config, start tim
 		s.opened = append(s.opened, id)
 	}
 	return nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // uploader returns an Uploader of the session's queue.

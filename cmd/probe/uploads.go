@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/sonde-project/sonde/probe/upload"
@@ -18,15 +19,30 @@ const (
 )
 
 // finishUploads sends what the run queued, closes the reports it opened
-// and says what is left.
-func (a *app) finishUploads(ctx context.Context, s *session, interrupted bool) {
+// and says what is left. Ctrl-C cuts it short: what is not sent stays
+// queued.
+func (a *app) finishUploads(ctx context.Context, s *session, interrupted bool, sigs <-chan os.Signal) {
 	limit := finalUploadTime
 	if interrupted {
 		limit = finalUploadTimeStop
 	}
 	dctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case <-sigs:
+			cancel()
+		case <-dctx.Done():
+		}
+	}()
+	if s.queue.Len() > 0 {
+		fmt.Fprintf(a.stderr, "Uploading %d measurements (Ctrl-C to leave them for \"probe upload\")...\n", s.queue.Len())
+	}
 	st, err := s.uploader(nil).Drain(dctx)
 	cancel()
+	<-watched
 	s.closeReports(ctx, closeReportsTime)
 	a.printUploads(s.uploaded.Add(st), err)
 }
@@ -36,7 +52,7 @@ func (a *app) printUploads(st upload.Stats, err error) {
 	if st.Pending > 0 {
 		fmt.Fprintf(a.stdout, "%d measurements wait in the upload queue: run \"probe upload\" to send them later.\n", st.Pending)
 	}
-	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
 		fmt.Fprintf(a.stderr, "probe: uploads stopped: %v\n", err)
 	}
 }

@@ -17,6 +17,7 @@ package collectorclient
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -116,7 +117,7 @@ func (c *Client) do(ctx context.Context, what, path string, in, out any, limit i
 	if err := enc.Encode(in); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, cmpDur(c.Timeout, 60*time.Second))
+	ctx, cancel := context.WithTimeout(ctx, cmp.Or(c.Timeout, 60*time.Second))
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(c.BaseURL, "/")+path, &body)
 	if err != nil {
@@ -175,13 +176,6 @@ func printable(s string, n int) string {
 		}
 	}
 	return b.String()
-}
-
-func cmpDur(a, b time.Duration) time.Duration {
-	if a > 0 {
-		return a
-	}
-	return b
 }
 
 // reportPath fills a report id into a probeapi path.

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -68,16 +69,9 @@ func NewReportID(start time.Time, testName, cc, asn string) string {
 	if cc == "" {
 		cc = UnknownCC
 	}
-	asn = strings.TrimPrefix(cmpOr(asn, UnknownASN), "AS")
+	asn = strings.TrimPrefix(cmp.Or(asn, UnknownASN), "AS")
 	return fmt.Sprintf("%s_%s_%s_%s_n1_%s", start.UTC().Format("20060102T150405Z"),
 		strings.ReplaceAll(testName, "_", ""), cc, asn, b[:])
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // DefaultAnnotations describe the software and the platform, as OONI's
@@ -127,7 +121,7 @@ func (e *Envelope) build(m nettest.Measurer, input string, st stamp, annotations
 		ProbeIP:              measurement.ScrubbedIP,
 		ProbeNetworkName:     e.ProbeNetworkName,
 		ReportID:             st.reportID,
-		ResolverASN:          cmpOr(e.ResolverASN, UnknownASN),
+		ResolverASN:          cmp.Or(e.ResolverASN, UnknownASN),
 		ResolverIP:           e.ResolverIP,
 		ResolverNetworkName:  e.ResolverNetworkName,
 		SoftwareName:         version.Name,
