@@ -205,7 +205,7 @@ func (a *app) measure(ctx context.Context, o *runOptions, p *plan) int {
 	}
 	var follow func()
 	if p.session != nil {
-		follow = p.session.follow(p.cfg.Logger, &p.cfg)
+		follow = p.session.follow(abortCtx, p.cfg.Logger, &p.cfg)
 	}
 	a.announce(o, p)
 	summary, err := runner.Run(runCtx, p.cfg)

@@ -177,8 +177,9 @@ func (s *session) uploader(log *slog.Logger) *upload.Uploader {
 
 // follow queues each measurement once written and uploads in the
 // background while the run goes on. The returned function stops the
-// uploads and waits for them.
-func (s *session) follow(log *slog.Logger, cfg *runner.Config) (stop func()) {
+// uploads after the request in flight (bounded by the client's timeout;
+// abort, the second Ctrl-C, cuts it) and waits for them.
+func (s *session) follow(abort context.Context, log *slog.Logger, cfg *runner.Config) (stop func()) {
 	wake := make(chan struct{}, 1)
 	cfg.Written = func(line []byte) error {
 		if _, err := s.queue.Add(line); err != nil {
@@ -190,15 +191,15 @@ func (s *session) follow(log *slog.Logger, cfg *runner.Config) (stop func()) {
 		}
 		return nil
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		s.uploaded = s.uploader(log).Follow(ctx, wake)
+		s.uploaded = s.uploader(log).Follow(abort, wake, done)
 	}()
 	return func() {
-		cancel()
+		close(done)
 		wg.Wait()
 	}
 }

@@ -69,6 +69,13 @@ func (u *Uploader) log() *slog.Logger {
 // (a refused token). Nothing leaves the queue before the collector
 // acknowledged it.
 func (u *Uploader) Drain(ctx context.Context) (Stats, error) {
+	return u.drain(ctx, nil)
+}
+
+// drain is Drain that also returns, without an error, when stop is
+// closed: after the request in flight, or at once while it waits to
+// retry.
+func (u *Uploader) drain(ctx context.Context, stop <-chan struct{}) (Stats, error) {
 	var st Stats
 	failures := 0
 	patience := u.Patience
@@ -79,6 +86,21 @@ func (u *Uploader) Drain(ctx context.Context) (Stats, error) {
 	if wait == nil {
 		wait = sleep
 	}
+	// Waits end early when stop is closed.
+	waitCtx, cancelWait := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case <-stop:
+			cancelWait()
+		case <-waitCtx.Done():
+		}
+	}()
+	defer func() {
+		cancelWait()
+		<-watched
+	}()
 	for {
 		items := u.Queue.Pending()
 		if len(items) == 0 {
@@ -87,6 +109,10 @@ func (u *Uploader) Drain(ctx context.Context) (Stats, error) {
 		if err := ctx.Err(); err != nil {
 			st.Pending = len(items)
 			return st, err
+		}
+		if isClosed(stop) {
+			st.Pending = len(items)
+			return st, nil
 		}
 		err := u.sendSome(ctx, items, &st)
 		var qe *QueueError
@@ -104,10 +130,22 @@ func (u *Uploader) Drain(ctx context.Context) (Stats, error) {
 			st.Pending = u.Queue.Len()
 			return st, fmt.Errorf("%w (%d attempts): %w", ErrGaveUp, failures, err)
 		}
-		if err := wait(ctx, u.Backoff.Delay(failures-1)); err != nil {
+		if err := wait(waitCtx, u.Backoff.Delay(failures-1)); err != nil {
 			st.Pending = u.Queue.Len()
+			if isClosed(stop) && ctx.Err() == nil {
+				return st, nil
+			}
 			return st, err
 		}
+	}
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -226,19 +264,24 @@ func refusesMeasurement(code int) bool {
 	return false
 }
 
-// Follow drains the queue whenever wake fires, until ctx is done: the
-// run's uploads while it measures. Failures are logged; what is left
-// stays queued for the next Drain. It returns what it uploaded.
-func (u *Uploader) Follow(ctx context.Context, wake <-chan struct{}) Stats {
+// Follow drains the queue whenever wake fires: the run's uploads while it
+// measures. When stop is closed it lets the request in flight finish (so
+// that its acknowledgement is not lost) and returns; when ctx is done it
+// returns at once. Failures are logged; what is left stays queued for the
+// next Drain. It returns what it uploaded.
+func (u *Uploader) Follow(ctx context.Context, wake, stop <-chan struct{}) Stats {
 	var total Stats
 	for {
 		select {
 		case <-ctx.Done():
 			total.Pending = u.Queue.Len()
 			return total
+		case <-stop:
+			total.Pending = u.Queue.Len()
+			return total
 		case <-wake:
 		}
-		st, err := u.Drain(ctx)
+		st, err := u.drain(ctx, stop)
 		total = total.Add(st)
 		if err != nil && ctx.Err() == nil {
 			u.log().Warn("uploads paused", "err", err)

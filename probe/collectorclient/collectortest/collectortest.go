@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sonde-project/sonde/internal/probeapi"
 )
@@ -42,6 +43,8 @@ type Server struct {
 	CutBeforeStore, CutAfterStore int
 	// Fail503 answers 503 to the next N uploads without storing them.
 	Fail503 int
+	// UploadDelay holds each upload this long before storing it.
+	UploadDelay time.Duration
 	// Reject makes the collector reject measurements whose text contains
 	// this string.
 	Reject string

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/sonde-project/sonde/internal/probeapi"
 )
@@ -71,8 +72,15 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, kind string, han
 		return
 	}
 	s.mu.Lock()
-	f := s.nextFault()
+	f, delay := s.nextFault(), s.UploadDelay
 	s.mu.Unlock()
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
 	switch f {
 	case faultCutBefore:
 		cut(w)
