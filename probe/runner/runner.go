@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sonde-project/sonde/internal/measurement"
@@ -207,11 +208,18 @@ func (r *run) run(ctx context.Context) (*Summary, error) {
 	stop := func() { stopOnce.Do(func() { close(stopDispatch) }) }
 
 	var workers sync.WaitGroup
+	var skipped atomic.Int64
 	for range min(parallel, max(len(jobs), 1)) {
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
 			for j := range todo {
+				// A job handed out as the run was being stopped (the
+				// dispatcher's select may pick the send) is not started.
+				if ctx.Err() != nil || isClosed(stopDispatch) {
+					skipped.Add(1)
+					continue
+				}
 				done <- r.measure(ctx, j)
 			}
 		}()
@@ -239,11 +247,20 @@ func (r *run) run(ctx context.Context) (*Summary, error) {
 	r.prog.end()
 	// The dispatcher has returned: workers.Wait (closing done) follows
 	// close(todo), so reading dispatched is ordered after its writes.
-	r.summary.NotStarted = len(jobs) - dispatched
+	r.summary.NotStarted = len(jobs) - dispatched + int(skipped.Load())
 	r.summary.Interrupted = r.summary.NotStarted > 0
 	r.summary.Elapsed = r.now().Sub(started)
 	if r.writeErr != nil {
 		return &r.summary, r.writeErr
 	}
 	return &r.summary, nil
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }
