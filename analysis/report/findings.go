@@ -157,7 +157,9 @@ func methodCounts(cells []*cellState) []MethodCount {
 	for m, pairs := range n {
 		out = append(out, MethodCount{Method: m, Words: MethodShort(m), Pairs: pairs})
 	}
-	slices.SortFunc(out, func(a, b MethodCount) int { return cmp.Or(cmp.Compare(b.Pairs, a.Pairs), cmp.Compare(a.Method, b.Method)) })
+	slices.SortFunc(out, func(a, b MethodCount) int {
+		return cmp.Or(cmp.Compare(b.Pairs, a.Pairs), cmp.Compare(a.Method, b.Method))
+	})
 	return out
 }
 
@@ -260,4 +262,3 @@ func headline(req Request, r *Report, cells []*cellState) Headline {
 	h.Sentence += fmt.Sprintf(" Blocking was first seen on %s.", Date(h.FirstBlocked))
 	return h
 }
-

@@ -38,14 +38,14 @@ type Report struct {
 	Headline Headline `json:"headline"`
 	// Groups are the findings: blocked sites by category for a country,
 	// countries for a domain.
-	Groups   []Group         `json:"groups"`
-	Methods  []MethodCount   `json:"methods"`
-	Timeline []TimelineDay   `json:"timeline"`
-	Events   []Event         `json:"events"`
-	Table    Table           `json:"table"`
-	Evidence []EvidenceLink  `json:"evidence"`
-	Totals   OutcomeCounts   `json:"totals"`
-	Method   string          `json:"method_note"`
+	Groups   []Group        `json:"groups"`
+	Methods  []MethodCount  `json:"methods"`
+	Timeline []TimelineDay  `json:"timeline"`
+	Events   []Event        `json:"events"`
+	Table    Table          `json:"table"`
+	Evidence []EvidenceLink `json:"evidence"`
+	Totals   OutcomeCounts  `json:"totals"`
+	Method   string         `json:"method_note"`
 }
 
 // Headline answers "what is blocked, where, since when" in numbers and in
