@@ -230,4 +230,3 @@ func mustCall(t testing.TB, b *Browser, ctx context.Context, session, method str
 		}
 	}
 }
-
