@@ -1,0 +1,200 @@
+package loader
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sonde-project/sonde/collector/spool"
+	"github.com/sonde-project/sonde/internal/measurement"
+	"github.com/sonde-project/sonde/internal/verdict"
+	"github.com/sonde-project/sonde/internal/warehouse"
+)
+
+// Source is where measurements wait: the spool.
+type Source interface {
+	Read(maxRecords int, maxBytes int64) (spool.Batch, error)
+	Commit(spool.Position) error
+	Notify() <-chan struct{}
+}
+
+// Store is where they go: warehouse.Writer.
+type Store interface {
+	Present(ctx context.Context, table string, uids []string, from, to time.Time) (map[string]bool, error)
+	InsertMeasurements(ctx context.Context, rows []warehouse.MeasurementRow) error
+	InsertObservations(ctx context.Context, rows []warehouse.ObservationRow) error
+	InsertVerdicts(ctx context.Context, rows []warehouse.VerdictRow) error
+}
+
+// AnalyzeFunc computes the verdict of one measurement (analysis.Analyze).
+type AnalyzeFunc func(*measurement.Measurement) verdict.Verdict
+
+// Config tunes a Loader. The zero value works.
+type Config struct {
+	// BatchSize is the most measurements per batch. OPTIONAL: 5000.
+	BatchSize int
+	// BatchBytes bounds a batch's JSON. OPTIONAL: 64 MiB.
+	BatchBytes int64
+	// RetryMin and RetryMax bound the backoff between attempts while
+	// ClickHouse fails. OPTIONAL: 500ms and 30s.
+	RetryMin, RetryMax time.Duration
+	// Poll is how often the spool is looked at without a notification.
+	// OPTIONAL: 1s.
+	Poll time.Duration
+	// Analyze computes verdicts. OPTIONAL: without it no verdicts are
+	// stored (run `analysis reprocess` later).
+	Analyze AnalyzeFunc
+	// Logger. OPTIONAL: none.
+	Logger *slog.Logger
+	// Now. OPTIONAL: time.Now.
+	Now func() time.Time
+}
+
+// Loader moves measurements from a Source to a Store.
+type Loader struct {
+	cfg    Config
+	src    Source
+	store  Store
+	finish chan struct{}
+	once   sync.Once
+
+	stats struct {
+		batches, loaded, duplicates, bad, errors, analysisPanics atomic.Int64
+		lastLoad                                                 atomic.Int64 // unix seconds
+		lastError                                                atomic.Value // string
+	}
+}
+
+// New returns a Loader; start it with Run.
+func New(src Source, store Store, cfg Config) *Loader {
+	cfg.BatchSize = cmp.Or(cfg.BatchSize, 5000)
+	cfg.BatchBytes = cmp.Or(cfg.BatchBytes, 64<<20)
+	cfg.RetryMin = cmp.Or(cfg.RetryMin, 500*time.Millisecond)
+	cfg.RetryMax = cmp.Or(cfg.RetryMax, 30*time.Second)
+	cfg.Poll = cmp.Or(cfg.Poll, time.Second)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Loader{cfg: cfg, src: src, store: store, finish: make(chan struct{})}
+}
+
+// Finish asks Run to return as soon as it has loaded everything that is
+// in the spool now (graceful shutdown). Cancel Run's context to stop it
+// sooner.
+func (l *Loader) Finish() { l.once.Do(func() { close(l.finish) }) }
+
+// Run loads batches until its context is cancelled (it returns nil) or,
+// after Finish, until the spool is empty.
+func (l *Loader) Run(ctx context.Context) error {
+	backoff := l.cfg.RetryMin
+	var committed spool.Position
+	for {
+		b, err := l.src.Read(l.cfg.BatchSize, l.cfg.BatchBytes)
+		if err != nil {
+			l.fail("reading the spool", err)
+			if !l.sleep(ctx, &backoff) {
+				return nil
+			}
+			continue
+		}
+		if b.Corrupt > 0 {
+			l.stats.bad.Add(int64(b.Corrupt))
+			l.cfg.Logger.Error("spool segment ended in a corrupt record; the rest of that segment was skipped", "segments", b.Corrupt)
+		}
+		if len(b.Records) == 0 {
+			if b.End.Segment != committed.Segment {
+				// Moving past empty or corrupt segments is progress too.
+				if err := l.src.Commit(b.End); err != nil {
+					l.fail("committing the spool checkpoint", err)
+				} else {
+					committed = b.End
+				}
+			}
+			select {
+			case <-l.finish:
+				return nil
+			case <-ctx.Done():
+				return nil
+			case <-l.src.Notify():
+			case <-time.After(l.cfg.Poll):
+			}
+			continue
+		}
+		rows := l.prepare(b)
+		for {
+			err := l.store1(ctx, rows)
+			if err == nil {
+				break
+			}
+			l.fail("writing to ClickHouse", err)
+			if !l.sleep(ctx, &backoff) {
+				return nil
+			}
+		}
+		backoff = l.cfg.RetryMin
+		for {
+			err := l.src.Commit(b.End)
+			if err == nil {
+				committed = b.End
+				break
+			}
+			l.fail("committing the spool checkpoint", err)
+			if !l.sleep(ctx, &backoff) {
+				return nil
+			}
+		}
+		l.stats.batches.Add(1)
+		l.stats.lastLoad.Store(l.cfg.Now().Unix())
+	}
+}
+
+func (l *Loader) fail(what string, err error) {
+	l.stats.errors.Add(1)
+	msg := fmt.Sprintf("%s: %v", what, err)
+	l.stats.lastError.Store(msg)
+	l.cfg.Logger.Warn("loader: "+what+"; will retry", "err", err)
+}
+
+// sleep waits for the backoff and doubles it; false means stop now.
+func (l *Loader) sleep(ctx context.Context, backoff *time.Duration) bool {
+	t := time.NewTimer(*backoff)
+	defer t.Stop()
+	*backoff = min(*backoff*2, l.cfg.RetryMax)
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// Stats are the loader's counters, for health and metrics.
+type Stats struct {
+	Batches, Loaded, Duplicates, Bad, Errors, AnalysisPanics int64
+	LastLoad                                                 time.Time
+	LastError                                                string
+}
+
+// Stats returns the counters.
+func (l *Loader) Stats() Stats {
+	s := Stats{
+		Batches:        l.stats.batches.Load(),
+		Loaded:         l.stats.loaded.Load(),
+		Duplicates:     l.stats.duplicates.Load(),
+		Bad:            l.stats.bad.Load(),
+		Errors:         l.stats.errors.Load(),
+		AnalysisPanics: l.stats.analysisPanics.Load(),
+	}
+	if t := l.stats.lastLoad.Load(); t > 0 {
+		s.LastLoad = time.Unix(t, 0).UTC()
+	}
+	s.LastError, _ = l.stats.lastError.Load().(string)
+	return s
+}

@@ -1,0 +1,86 @@
+package warehouse
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+)
+
+// Config says where the warehouse is. The zero value connects to a local
+// server's "sonde" database as "default" without a password.
+type Config struct {
+	// Addr is the native protocol address, host:port. OPTIONAL:
+	// 127.0.0.1:9000.
+	Addr string `yaml:"addr"`
+	// Database is created when missing. OPTIONAL: "sonde".
+	Database string `yaml:"database"`
+	// Username and Password authenticate. OPTIONAL: "default", none.
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+	// DialTimeout bounds connecting. OPTIONAL: 5s.
+	DialTimeout time.Duration `yaml:"dial_timeout"`
+	// QueryTimeout bounds each query and batch insert. OPTIONAL: 2m.
+	QueryTimeout time.Duration `yaml:"query_timeout"`
+}
+
+var databaseName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
+
+// ErrBadDatabase is returned for a database name that is not a plain
+// identifier.
+var ErrBadDatabase = errors.New("warehouse: database name must be letters, digits and _ (at most 64), not starting with a digit")
+
+func (c Config) withDefaults() Config {
+	c.Addr = cmp.Or(c.Addr, "127.0.0.1:9000")
+	c.Database = cmp.Or(c.Database, "sonde")
+	c.Username = cmp.Or(c.Username, "default")
+	c.DialTimeout = cmp.Or(c.DialTimeout, 5*time.Second)
+	c.QueryTimeout = cmp.Or(c.QueryTimeout, 2*time.Minute)
+	return c
+}
+
+// Validate checks the configuration without connecting.
+func (c Config) Validate() error {
+	if !databaseName.MatchString(c.withDefaults().Database) {
+		return ErrBadDatabase
+	}
+	return nil
+}
+
+// Open connects to the warehouse, creating the database when it does not
+// exist. It does not apply migrations; call [Migrate].
+func Open(ctx context.Context, c Config) (driver.Conn, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	c = c.withDefaults()
+	admin, err := open(c, "default")
+	if err != nil {
+		return nil, err
+	}
+	err = admin.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+c.Database)
+	admin.Close()
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: creating database %s on %s: %w", c.Database, c.Addr, err)
+	}
+	return open(c, c.Database)
+}
+
+func open(c Config, db string) (driver.Conn, error) {
+	conn, err := clickhouse.Open(&clickhouse.Options{
+		Addr:         []string{c.Addr},
+		Auth:         clickhouse.Auth{Database: db, Username: c.Username, Password: c.Password},
+		DialTimeout:  c.DialTimeout,
+		ReadTimeout:  c.QueryTimeout,
+		MaxOpenConns: 8,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: connecting to %s: %w", c.Addr, err)
+	}
+	return conn, nil
+}

@@ -1,0 +1,121 @@
+package warehouse
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+)
+
+// Tables the writers insert into.
+const (
+	TableMeasurements = "measurements"
+	TableObservations = "observations"
+	TableVerdicts     = "verdicts"
+)
+
+// Writer inserts rows in batches. It is safe for concurrent use.
+type Writer struct {
+	conn driver.Conn
+}
+
+// NewWriter returns a Writer on conn (from [Open], after [Migrate]).
+func NewWriter(conn driver.Conn) *Writer { return &Writer{conn: conn} }
+
+// InsertMeasurements inserts rows as one batch.
+func (w *Writer) InsertMeasurements(ctx context.Context, rows []MeasurementRow) error {
+	return insert(ctx, w.conn, TableMeasurements, rows)
+}
+
+// InsertObservations inserts rows as one batch.
+func (w *Writer) InsertObservations(ctx context.Context, rows []ObservationRow) error {
+	return insert(ctx, w.conn, TableObservations, rows)
+}
+
+// InsertVerdicts inserts rows as one batch.
+func (w *Writer) InsertVerdicts(ctx context.Context, rows []VerdictRow) error {
+	return insert(ctx, w.conn, TableVerdicts, rows)
+}
+
+// Present returns which of uids table already holds. from and to bound
+// the measurement_start_time of the uids, so that only those months'
+// partitions are read.
+func (w *Writer) Present(ctx context.Context, table string, uids []string, from, to time.Time) (map[string]bool, error) {
+	switch table {
+	case TableMeasurements, TableObservations, TableVerdicts:
+	default:
+		return nil, fmt.Errorf("warehouse: unknown table %q", table)
+	}
+	present := map[string]bool{}
+	if len(uids) == 0 {
+		return present, nil
+	}
+	q := "SELECT DISTINCT measurement_uid FROM " + table +
+		" WHERE measurement_start_time >= ? AND measurement_start_time <= ? AND measurement_uid IN ?"
+	set := clickhouse.GroupSet{Value: make([]any, len(uids))}
+	for i, u := range uids {
+		set.Value[i] = u
+	}
+	rows, err := w.conn.Query(ctx, q, from.UTC().Truncate(time.Second), to.UTC(), set)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: looking up uids in %s: %w", table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var uid string
+		if err := rows.Scan(&uid); err != nil {
+			return nil, fmt.Errorf("warehouse: looking up uids in %s: %w", table, err)
+		}
+		present[uid] = true
+	}
+	return present, rows.Err()
+}
+
+func insert[T any](ctx context.Context, conn driver.Conn, table string, rows []T) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	batch, err := conn.PrepareBatch(ctx, "INSERT INTO "+table+" ("+columnList[T]()+")")
+	if err != nil {
+		return fmt.Errorf("warehouse: insert into %s: %w", table, err)
+	}
+	for i := range rows {
+		if err := batch.AppendStruct(&rows[i]); err != nil {
+			_ = batch.Abort()
+			return fmt.Errorf("warehouse: insert into %s: row %d: %w", table, i, err)
+		}
+	}
+	if err := batch.Send(); err != nil {
+		return fmt.Errorf("warehouse: insert into %s: %w", table, err)
+	}
+	return nil
+}
+
+var columnLists sync.Map // reflect.Type → string
+
+// columnList is the comma-separated `ch` tags of T's fields, in order.
+func columnList[T any]() string {
+	t := reflect.TypeFor[T]()
+	if s, ok := columnLists.Load(t); ok {
+		return s.(string)
+	}
+	s := strings.Join(Columns(t), ", ")
+	columnLists.Store(t, s)
+	return s
+}
+
+// Columns returns the `ch` tags of a row struct type's fields, in order.
+func Columns(t reflect.Type) []string {
+	var cols []string
+	for i := range t.NumField() {
+		if tag := t.Field(i).Tag.Get("ch"); tag != "" && tag != "-" {
+			cols = append(cols, tag)
+		}
+	}
+	return cols
+}
