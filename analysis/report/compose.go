@@ -12,8 +12,12 @@ import (
 )
 
 // evidencePerCell is how many measurement ids each blocked
-// (network, domain) cites.
-const evidencePerCell = 3
+// (network, domain) cites, and candidatesPerCell how many a Source is
+// asked for, to choose from those inside the blocking periods.
+const (
+	evidencePerCell   = 3
+	candidatesPerCell = 12
+)
 
 // key is one (country, network, domain).
 type key struct{ cc, asn, domain string }
@@ -91,7 +95,7 @@ func Compose(req Request, counts []aggregate.Count, evidence []aggregate.Evidenc
 		r.Totals = add(r.Totals, oc)
 	}
 	for _, e := range evidence {
-		if cell := cells[key{e.CC, e.ASN, e.Domain}]; cell != nil && len(cell.evidence) < evidencePerCell {
+		if cell := cells[key{e.CC, e.ASN, e.Domain}]; cell != nil {
 			cell.evidence = append(cell.evidence, e)
 		}
 	}
@@ -145,10 +149,15 @@ func classify(d blockevent.Detector, cell *cellState) {
 	default:
 		cell.status = StatusFailed
 	}
-	// Evidence of a cell that is not blocked would mislead.
-	if !cell.blocked() {
-		cell.evidence = nil
+	// Evidence is cited only from inside the blocking periods: an odd
+	// measurement of a site that is not blocked proves nothing.
+	kept := cell.evidence[:0]
+	for _, e := range cell.evidence {
+		if len(kept) < evidencePerCell && inEvents(cell.events, e.Time) {
+			kept = append(kept, e)
+		}
 	}
+	cell.evidence = kept
 }
 
 func (c *cellState) firstLast() (first, last time.Time, ongoing bool) {
@@ -209,4 +218,15 @@ func evidenceLinks(req Request, cells []*cellState) []EvidenceLink {
 		}
 	}
 	return out
+}
+
+// inEvents reports whether t falls on a day of one of the events.
+func inEvents(events []blockevent.Event, t time.Time) bool {
+	day := t.UTC().Truncate(24 * time.Hour)
+	for _, e := range events {
+		if !day.Before(e.Start) && !day.After(e.LastBlocked) {
+			return true
+		}
+	}
+	return false
 }

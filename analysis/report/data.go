@@ -34,7 +34,7 @@ func Build(ctx context.Context, src Source, req Request) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("report counts: %w", err)
 	}
-	evidence, err := src.Evidence(ctx, f, evidencePerCell)
+	evidence, err := src.Evidence(ctx, f, candidatesPerCell)
 	if err != nil {
 		return nil, fmt.Errorf("report evidence: %w", err)
 	}

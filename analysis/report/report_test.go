@@ -8,15 +8,17 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/sonde-project/sonde/analysis/reporttest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 func scenarioRequest(kind string) Request {
 	req := Request{
-		Kind: kind, CC: "IR", Since: scenarioSince, Until: scenarioUntil, Categories: scenarioCategories,
+		Kind: kind, CC: "IR", Since: reporttest.Since, Until: reporttest.Until, Categories: reporttest.Categories,
 		MeasurementURL: "https://collector.example/api/v1/measurements/",
-		Now:            func() time.Time { return scenarioNow },
+		Now:            func() time.Time { return reporttest.Now },
 	}
 	if kind == KindDomain {
 		req.CC, req.Domain = "", "twitter.com"
@@ -30,9 +32,9 @@ func scenarioReport(t testing.TB, kind string) *Report {
 	if err := req.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	counts, evidence := scenarioRows()
+	counts, evidence := reporttest.Rows(reporttest.Outcomes())
 	if kind == KindDomain {
-		counts, evidence = onlyDomain(counts, evidence, req.Domain)
+		counts, evidence = reporttest.OnlyDomain(counts, evidence, req.Domain)
 	}
 	return Compose(req, counts, evidence)
 }
@@ -66,7 +68,7 @@ func TestGoldenReports(t *testing.T) {
 			if err := WriteJSON(&js, r); err != nil {
 				t.Fatal(err)
 			}
-			if err := WriteCSV(&cs, r, scenarioCategories); err != nil {
+			if err := WriteCSV(&cs, r, reporttest.Categories); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, "scenario-"+kind+".json", js.Bytes())
@@ -83,8 +85,8 @@ func TestScenarioClaims(t *testing.T) {
 	if h.BlockedSites != 4 || h.MeasuredSites != 5 || h.BlockingNetworks != 4 || h.MeasuredNetworks != 4 {
 		t.Errorf("headline counts %+v", h)
 	}
-	if !h.FirstBlocked.Equal(scenarioSince) {
-		t.Errorf("first blocked %s, want %s (www.bbc.com from the first day)", h.FirstBlocked, scenarioSince)
+	if !h.FirstBlocked.Equal(reporttest.Since) {
+		t.Errorf("first blocked %s, want %s (www.bbc.com from the first day)", h.FirstBlocked, reporttest.Since)
 	}
 	want := map[string]struct {
 		networks   int
@@ -114,7 +116,7 @@ func TestScenarioClaims(t *testing.T) {
 			if w.method != "" && (len(f.Methods) != 1 || f.Methods[0] != w.method) {
 				t.Errorf("%s: methods %v, want [%s]", f.Domain, f.Methods, w.method)
 			}
-			if !f.FirstBlocked.Equal(scenarioSince.AddDate(0, 0, w.first)) {
+			if !f.FirstBlocked.Equal(reporttest.Since.AddDate(0, 0, w.first)) {
 				t.Errorf("%s: first blocked %s, want day %d", f.Domain, f.FirstBlocked, w.first)
 			}
 			if len(f.Evidence) == 0 || len(f.Evidence) > 3*w.networks {
@@ -132,7 +134,7 @@ func TestScenarioClaims(t *testing.T) {
 			fb = &r.Events[i]
 		}
 	}
-	if fb == nil || fb.Ongoing || !fb.End.Equal(scenarioSince.AddDate(0, 0, 14)) {
+	if fb == nil || fb.Ongoing || !fb.End.Equal(reporttest.Since.AddDate(0, 0, 14)) {
 		t.Errorf("facebook.com event %+v: want an end on day 14", fb)
 	}
 	if len(r.Timeline) != 21 || r.Totals.Total() != 21*4*5*6 {
