@@ -43,7 +43,7 @@ type AxisQuery struct {
 
 // AxisRow is one cell of an aggregation.
 type AxisRow struct {
-	X, Y string
+	X, Y                            string
 	OK, Anomaly, Confirmed, Failure int64
 }
 
