@@ -50,15 +50,21 @@ type Store struct {
 // by internal/warehouse.
 func NewStore(conn Conn, limits Limits) *Store { return &Store{conn: conn, limits: limits} }
 
-// query runs q with the store's limits: a deadline, max_execution_time
-// and a cap on result rows (one more than maxRows, so that reaching it
-// can be told from matching it).
+// query runs q with the store's limits and a cap of maxRows+1 rows (one
+// more, so that reaching the cap can be told from matching it).
 func (s *Store) query(ctx context.Context, maxRows int, q string, args ...any) (driver.Rows, context.CancelFunc, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.limits.queryTime()+5*time.Second)
+	return Query(ctx, s.conn, s.limits.queryTime(), q+" LIMIT "+strconv.Itoa(maxRows+1), args...)
+}
+
+// Query runs q on conn within d: a client deadline and, on the server,
+// max_execution_time. Call the returned cancel function after reading
+// the rows.
+func Query(ctx context.Context, conn Conn, d time.Duration, q string, args ...any) (driver.Rows, context.CancelFunc, error) {
+	ctx, cancel := context.WithTimeout(ctx, d+5*time.Second)
 	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{
-		"max_execution_time": int(s.limits.queryTime().Seconds()),
+		"max_execution_time": max(int(d.Seconds()), 1),
 	}))
-	rows, err := s.conn.Query(ctx, q+" LIMIT "+strconv.Itoa(maxRows+1), args...)
+	rows, err := conn.Query(ctx, q, args...)
 	if err != nil {
 		cancel()
 		return nil, nil, err
@@ -84,8 +90,19 @@ func (w *where) String() string {
 	return " WHERE " + strings.Join(w.parts, " AND ")
 }
 
+// Where returns the conditions of a filter as a WHERE clause (empty when
+// the filter is) and its bound arguments; dayCol is the SQL expression of
+// a row's day.
+func Where(f Filter, dayCol string) (string, []any, error) {
+	w, err := filterWhere(f, dayCol)
+	if err != nil {
+		return "", nil, err
+	}
+	return w.String(), w.args, nil
+}
+
 // filterWhere turns a filter into conditions; dayCol is the expression of
-// the row's day, timeCol the one of its time.
+// the row's day.
 func filterWhere(f Filter, dayCol string) (*where, error) {
 	w := &where{}
 	if !f.Since.IsZero() {

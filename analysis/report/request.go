@@ -10,8 +10,12 @@ import (
 	"github.com/sonde-project/sonde/analysis/blockevent"
 )
 
-// MaxPeriod is the longest period one report covers.
-const MaxPeriod = 366 * 24 * time.Hour
+// MaxPeriodDays is the longest period one report covers, and MaxPeriod
+// the same as a duration.
+const (
+	MaxPeriodDays = 366
+	MaxPeriod     = MaxPeriodDays * 24 * time.Hour
+)
 
 // Request says which report to build.
 type Request struct {
