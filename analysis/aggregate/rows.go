@@ -46,7 +46,9 @@ type Evidence struct {
 // Filter selects measurements. Empty fields select everything; Since is
 // inclusive and Until exclusive.
 type Filter struct {
-	CC       string
+	CC string
+	// AnyCC selects any of these countries (with CC, both apply).
+	AnyCC    []string
 	ASN      string
 	Domain   string
 	TestName string

@@ -114,6 +114,13 @@ func filterWhere(f Filter, dayCol string) (*where, error) {
 	if f.CC != "" {
 		w.add("probe_cc = ?", f.CC)
 	}
+	if len(f.AnyCC) > 0 {
+		set := clickhouse.GroupSet{}
+		for _, cc := range f.AnyCC {
+			set.Value = append(set.Value, cc)
+		}
+		w.add("probe_cc IN ?", set)
+	}
 	if f.ASN != "" {
 		n, err := ParseASN(f.ASN)
 		if err != nil {

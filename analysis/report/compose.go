@@ -65,35 +65,8 @@ func Compose(req Request, counts []aggregate.Count, evidence []aggregate.Evidenc
 		}
 	}
 
-	cells := map[key]*cellState{}
-	timeline := map[time.Time]*OutcomeCounts{}
-	for _, c := range counts {
-		k := key{c.CC, c.ASN, c.Domain}
-		cell := cells[k]
-		if cell == nil {
-			cell = &cellState{key: k, days: map[time.Time]*blockevent.Day{}, methods: map[string]int64{}}
-			cells[k] = cell
-		}
-		day := c.Day.UTC().Truncate(24 * time.Hour)
-		d := cell.days[day]
-		if d == nil {
-			d = &blockevent.Day{Day: day}
-			cell.days[day] = d
-		}
-		d.Measured += int(c.OK + c.Anomaly + c.Confirmed)
-		d.Blocked += int(c.Anomaly + c.Confirmed)
-		d.Confirmed += int(c.Confirmed)
-		oc := OutcomeCounts{OK: c.OK, Anomaly: c.Anomaly, Confirmed: c.Confirmed, Failure: c.Failure}
-		cell.counts = add(cell.counts, oc)
-		if c.Anomaly+c.Confirmed > 0 {
-			cell.methods[c.Method] += c.Anomaly + c.Confirmed
-		}
-		if timeline[day] == nil {
-			timeline[day] = &OutcomeCounts{}
-		}
-		*timeline[day] = add(*timeline[day], oc)
-		r.Totals = add(r.Totals, oc)
-	}
+	cells, timeline, totals := collect(counts)
+	r.Totals = totals
 	for _, e := range evidence {
 		if cell := cells[key{e.CC, e.ASN, e.Domain}]; cell != nil {
 			cell.evidence = append(cell.evidence, e)
@@ -122,6 +95,69 @@ func Compose(req Request, counts []aggregate.Count, evidence []aggregate.Evidenc
 	r.Evidence = evidenceLinks(req, ordered)
 	r.Headline = headline(req, r, ordered)
 	return r
+}
+
+// collect gathers the counts by (country, network, domain) and by day.
+func collect(counts []aggregate.Count) (map[key]*cellState, map[time.Time]*OutcomeCounts, OutcomeCounts) {
+	cells := map[key]*cellState{}
+	timeline := map[time.Time]*OutcomeCounts{}
+	var totals OutcomeCounts
+	for _, c := range counts {
+		k := key{c.CC, c.ASN, c.Domain}
+		cell := cells[k]
+		if cell == nil {
+			cell = &cellState{key: k, days: map[time.Time]*blockevent.Day{}, methods: map[string]int64{}}
+			cells[k] = cell
+		}
+		day := c.Day.UTC().Truncate(24 * time.Hour)
+		d := cell.days[day]
+		if d == nil {
+			d = &blockevent.Day{Day: day}
+			cell.days[day] = d
+		}
+		d.Measured += int(c.OK + c.Anomaly + c.Confirmed)
+		d.Blocked += int(c.Anomaly + c.Confirmed)
+		d.Confirmed += int(c.Confirmed)
+		oc := OutcomeCounts{OK: c.OK, Anomaly: c.Anomaly, Confirmed: c.Confirmed, Failure: c.Failure}
+		cell.counts = add(cell.counts, oc)
+		if c.Anomaly+c.Confirmed > 0 {
+			cell.methods[c.Method] += c.Anomaly + c.Confirmed
+		}
+		if timeline[day] == nil {
+			timeline[day] = &OutcomeCounts{}
+		}
+		*timeline[day] = add(*timeline[day], oc)
+		totals = add(totals, oc)
+	}
+	return cells, timeline, totals
+}
+
+// evidenceScope narrows the evidence a report needs to the countries and
+// days where blocking was found, so that the store reads only those; ok
+// is false when nothing was blocked.
+func evidenceScope(req Request, counts []aggregate.Count) (f aggregate.Filter, ok bool) {
+	cells, _, _ := collect(counts)
+	f = aggregate.Filter{CC: req.CC, Domain: req.Domain}
+	ccs := map[string]bool{}
+	for _, cell := range cells {
+		classify(req.Detector, cell)
+		first, last, _ := cell.firstLast()
+		if !cell.blocked() {
+			continue
+		}
+		ccs[cell.cc] = true
+		if f.Since.IsZero() || first.Before(f.Since) {
+			f.Since = first
+		}
+		if end := last.AddDate(0, 0, 1); end.After(f.Until) {
+			f.Until = end
+		}
+	}
+	for cc := range ccs {
+		f.AnyCC = append(f.AnyCC, cc)
+	}
+	slices.Sort(f.AnyCC)
+	return f, len(ccs) > 0
 }
 
 func add(a, b OutcomeCounts) OutcomeCounts {

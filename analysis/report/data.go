@@ -34,9 +34,11 @@ func Build(ctx context.Context, src Source, req Request) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("report counts: %w", err)
 	}
-	evidence, err := src.Evidence(ctx, f, candidatesPerCell)
-	if err != nil {
-		return nil, fmt.Errorf("report evidence: %w", err)
+	var evidence []aggregate.Evidence
+	if scope, ok := evidenceScope(req, counts); ok {
+		if evidence, err = src.Evidence(ctx, scope, candidatesPerCell); err != nil {
+			return nil, fmt.Errorf("report evidence: %w", err)
+		}
 	}
 	return Compose(req, counts, evidence), nil
 }
