@@ -8,24 +8,14 @@ import (
 
 	"github.com/sonde-project/sonde/analysis/aggregate"
 	"github.com/sonde-project/sonde/analysis/reporttest"
-	"github.com/sonde-project/sonde/internal/chserver/chtest"
 	"github.com/sonde-project/sonde/internal/measurement"
-	"github.com/sonde-project/sonde/internal/warehouse"
 )
 
 // TestBulkData checks the benchmarks' generated population: every
 // measurement parses, matches its row, and is counted once in the rollup.
 func TestBulkData(t *testing.T) {
-	addr, db := chtest.Database(t)
+	conn, _, _ := reporttest.Database(t, false)
 	ctx := context.Background()
-	conn, err := warehouse.Open(ctx, warehouse.Config{Addr: addr, Database: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := warehouse.Migrate(ctx, conn); err != nil {
-		t.Fatal(err)
-	}
 	since := time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)
 	const n = 50_000
 	if err := reporttest.Bulk(ctx, conn, n, since); err != nil {

@@ -23,28 +23,8 @@ func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }
 
 func openScenario(t *testing.T) driver.Conn {
 	t.Helper()
-	conn, err := newScenarioDB(t)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn, _, _ := reporttest.Database(t, true)
 	return conn
-}
-
-func newScenarioDB(t *testing.T) (driver.Conn, error) {
-	addr, db := chtest.Database(t)
-	ctx := context.Background()
-	conn, err := warehouse.Open(ctx, warehouse.Config{Addr: addr, Database: db})
-	if err != nil {
-		return nil, err
-	}
-	t.Cleanup(func() { conn.Close() })
-	if _, err := warehouse.Migrate(ctx, conn); err != nil {
-		return nil, err
-	}
-	if err := reporttest.Load(ctx, warehouse.NewWriter(conn), reporttest.Outcomes(), 500); err != nil {
-		return nil, err
-	}
-	return conn, nil
 }
 
 func scenarioFilter() aggregate.Filter {
@@ -204,10 +184,7 @@ func TestInjectionThroughEveryFilter(t *testing.T) {
 // TestRebuildAfterReprocess: re-inserted verdicts are counted twice by the
 // view until Rebuild recomputes the month from the newest verdicts.
 func TestRebuildAfterReprocess(t *testing.T) {
-	conn, err := newScenarioDB(t)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := openScenario(t)
 	ctx := context.Background()
 	store := aggregate.NewStore(conn, aggregate.Limits{})
 	// Reprocess: every twitter.com verdict again, the DNS ones now failures.

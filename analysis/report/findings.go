@@ -240,10 +240,17 @@ func headline(req Request, r *Report, cells []*cellState) Headline {
 			plural(h.MeasuredNetworks, "network", "networks"), h.Measurements)
 		return h
 	case req.Kind == KindCountry:
-		h.Sentence = fmt.Sprintf("In %s, %d of the %s measured %s blocked in %d of %s %s.",
-			where, h.BlockedSites, plural(h.MeasuredSites, "website", "websites"),
-			map[bool]string{true: "was", false: "were"}[h.BlockedSites == 1],
-			h.BlockingNetworks, plural(h.MeasuredNetworks, "network", "networks"), period)
+		sites := fmt.Sprintf("%d of the %s measured were", h.BlockedSites, plural(h.MeasuredSites, "website", "websites"))
+		switch {
+		case h.MeasuredSites == 1:
+			sites = "the one website measured was"
+		case h.BlockedSites == h.MeasuredSites:
+			sites = fmt.Sprintf("all %d websites measured were", h.MeasuredSites)
+		case h.BlockedSites == 1:
+			sites = fmt.Sprintf("1 of the %d websites measured was", h.MeasuredSites)
+		}
+		h.Sentence = fmt.Sprintf("In %s, %s blocked in %d of %s %s.",
+			where, sites, h.BlockingNetworks, plural(h.MeasuredNetworks, "network", "networks"), period)
 	case h.BlockedSites == 0:
 		h.Sentence = fmt.Sprintf("%s was not found blocked in any of the %s measured %s (%d measurements).",
 			where, plural(h.MeasuredNetworks, "network", "networks"), period, h.Measurements)

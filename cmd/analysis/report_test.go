@@ -11,7 +11,6 @@ import (
 
 	"github.com/sonde-project/sonde/analysis/reporttest"
 	"github.com/sonde-project/sonde/internal/chserver/chtest"
-	"github.com/sonde-project/sonde/internal/warehouse"
 )
 
 func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }
@@ -21,19 +20,8 @@ var generated = regexp.MustCompile(`"generated": "[^"]*"`)
 // TestReportCommand runs `analysis report` against ClickHouse filled with
 // the scenario and compares its JSON with the golden report.
 func TestReportCommand(t *testing.T) {
-	addr, db := chtest.Database(t)
+	_, addr, db := reporttest.Database(t, true)
 	ctx := context.Background()
-	conn, err := warehouse.Open(ctx, warehouse.Config{Addr: addr, Database: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := warehouse.Migrate(ctx, conn); err != nil {
-		t.Fatal(err)
-	}
-	if err := reporttest.Load(ctx, warehouse.NewWriter(conn), reporttest.Outcomes(), 1000); err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	list := filepath.Join(dir, "list.csv")
 	csv := "url,category_code\n"

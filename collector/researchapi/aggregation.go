@@ -15,15 +15,7 @@ var aggregationParams = []string{"axis_x", "axis_y", "probe_cc", "probe_asn", "d
 // aggregation answers GET /api/v1/aggregation: measurement counts by
 // outcome, broken down by up to two axes, as JSON (OONI's shape) or CSV.
 func (h *Handler) aggregation(w http.ResponseWriter, r *http.Request) error {
-	p, err := parseParams(r.URL.RawQuery, aggregationParams...)
-	if err != nil {
-		return err
-	}
-	f, err := p.filter()
-	if err != nil {
-		return err
-	}
-	since, until, err := p.timeRange(h.cfg.Now(), 31, h.cfg.MaxSearchDays)
+	p, f, since, until, err := h.filtered(r, aggregationParams, 31, h.cfg.MaxSearchDays)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package researchapi_test
 
 import (
 	"bufio"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"io"
@@ -19,7 +18,6 @@ import (
 	"github.com/sonde-project/sonde/collector/researchapi"
 	"github.com/sonde-project/sonde/internal/chserver/chtest"
 	"github.com/sonde-project/sonde/internal/verdict"
-	"github.com/sonde-project/sonde/internal/warehouse"
 )
 
 func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }
@@ -27,19 +25,7 @@ func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }
 // serve loads the scenario into a fresh database and serves the API on it.
 func serve(t *testing.T, cfg researchapi.Config) (*httptest.Server, driver.Conn) {
 	t.Helper()
-	addr, db := chtest.Database(t)
-	ctx := context.Background()
-	conn, err := warehouse.Open(ctx, warehouse.Config{Addr: addr, Database: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	if _, err := warehouse.Migrate(ctx, conn); err != nil {
-		t.Fatal(err)
-	}
-	if err := reporttest.Load(ctx, warehouse.NewWriter(conn), reporttest.Outcomes(), 1000); err != nil {
-		t.Fatal(err)
-	}
+	conn, _, _ := reporttest.Database(t, true)
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return reporttest.Now }
 	}

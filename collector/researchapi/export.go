@@ -16,18 +16,10 @@ var exportParams = []string{"probe_cc", "probe_asn", "domain", "test_name", "sin
 // export answers GET /api/v1/export: every measurement of a period (and
 // filter) as raw JSON, one per line (JSONL), oldest first, streamed.
 func (h *Handler) export(w http.ResponseWriter, r *http.Request) error {
-	p, err := parseParams(r.URL.RawQuery, exportParams...)
-	if err != nil {
-		return err
-	}
-	f, err := p.filter()
-	if err != nil {
-		return err
-	}
-	if p.get("since") == "" || p.get("until") == "" {
+	if q := r.URL.Query(); q.Get("since") == "" || q.Get("until") == "" {
 		return fmt.Errorf("%w: an export needs since and until (at most %d days apart)", ErrBadParam, h.cfg.MaxExportDays)
 	}
-	since, until, err := p.timeRange(h.cfg.Now(), 1, h.cfg.MaxExportDays)
+	_, f, since, until, err := h.filtered(r, exportParams, 1, h.cfg.MaxExportDays)
 	if err != nil {
 		return err
 	}

@@ -97,15 +97,7 @@ var searchParams = []string{"probe_cc", "probe_asn", "domain", "test_name", "ver
 // search answers GET /api/v1/measurements: measurements matching the
 // filters, newest first, a page at a time.
 func (h *Handler) search(w http.ResponseWriter, r *http.Request) error {
-	p, err := parseParams(r.URL.RawQuery, searchParams...)
-	if err != nil {
-		return err
-	}
-	f, err := p.filter()
-	if err != nil {
-		return err
-	}
-	since, until, err := p.timeRange(h.cfg.Now(), 31, h.cfg.MaxSearchDays)
+	p, f, since, until, err := h.filtered(r, searchParams, 31, h.cfg.MaxSearchDays)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -192,4 +193,17 @@ func parseCursor(s string) (cursor, error) {
 		return cursor{}, fail
 	}
 	return cursor{Time: time.Unix(n, 0).UTC(), UID: uid}, nil
+}
+
+// filtered reads the parameters of an endpoint that selects measurements
+// of a period: the known names, the filter, and since and until.
+func (h *Handler) filtered(r *http.Request, known []string, defaultDays, maxDays int) (p params, f aggregate.Filter, since, until time.Time, err error) {
+	if p, err = parseParams(r.URL.RawQuery, known...); err != nil {
+		return p, f, since, until, err
+	}
+	if f, err = p.filter(); err != nil {
+		return p, f, since, until, err
+	}
+	since, until, err = p.timeRange(h.cfg.Now(), defaultDays, maxDays)
+	return p, f, since, until, err
 }
