@@ -1,7 +1,9 @@
 package reporttest
 
 import (
+	"bytes"
 	"encoding/json"
+	"net/url"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -88,6 +90,12 @@ func Measurement(o Outcome) (*measurement.Measurement, []byte, error) {
 	m.ProbeCC, m.ProbeASN = CC, o.ASN
 	m.ProbeNetworkName = "Network " + o.ASN
 	m.ProbeIP = measurement.ScrubbedIP
+	// The template's own host becomes the outcome's everywhere in its
+	// test keys (DNS queries, connections, requests), so the measurement
+	// is about one site throughout.
+	if host := hostOf(string(m.Input)); host != "" {
+		m.TestKeys = bytes.ReplaceAll(m.TestKeys, []byte(host), []byte(o.Domain))
+	}
 	m.Input = measurement.Input(Input(o.Domain))
 	m.MeasurementStartTime = measurement.FormatTime(o.At)
 	m.TestStartTime = m.MeasurementStartTime
@@ -100,6 +108,14 @@ func Measurement(o Outcome) (*measurement.Measurement, []byte, error) {
 	}
 	raw, err := json.Marshal(m)
 	return m, raw, err
+}
+
+func hostOf(input string) string {
+	u, err := url.Parse(input)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
 
 func blocking(o Outcome) any {
