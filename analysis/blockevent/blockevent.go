@@ -22,20 +22,22 @@ type Day struct {
 // Event is one period of blocking.
 type Event struct {
 	// Start is the first measured day of the blocking.
-	Start time.Time
+	Start time.Time `json:"start"`
 	// OpenBefore is the last measured day before Start when the site was
 	// reachable (zero when blocking was seen from the first measured day):
 	// blocking began after OpenBefore and no later than Start.
-	OpenBefore time.Time `json:",omitzero"`
+	OpenBefore time.Time `json:"open_before,omitzero"`
 	// LastBlocked is the last measured day of the blocking.
-	LastBlocked time.Time
+	LastBlocked time.Time `json:"last_blocked"`
 	// End is the first measured day when the site was reachable again;
 	// zero while the event is ongoing.
-	End time.Time `json:",omitzero"`
+	End time.Time `json:"end,omitzero"`
 	// Ongoing is true when the blocking lasts until the last measured day.
-	Ongoing bool
+	Ongoing bool `json:"ongoing"`
 	// Measured, Blocked and Confirmed sum the days of the event.
-	Measured, Blocked, Confirmed int
+	Measured  int `json:"measured"`
+	Blocked   int `json:"blocked"`
+	Confirmed int `json:"confirmed"`
 }
 
 // Rate is the share of usable measurements that looked blocked.
