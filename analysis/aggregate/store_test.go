@@ -216,6 +216,18 @@ func TestRebuildAfterReprocess(t *testing.T) {
 	if all, _ := total(); all != 2*504 {
 		t.Fatalf("before rebuild: %d, want the view's double count %d", all, 2*504)
 	}
+	// Evidence cites only what the newest analysis still calls blocked.
+	ev, err := store.Evidence(ctx, aggregate.Filter{CC: "IR", Domain: "twitter.com"}, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, e := range ev {
+		if e.Method == "dns" || seen[e.MeasurementUID] {
+			t.Fatalf("evidence %+v: re-analysed as failed, or cited twice", e)
+		}
+		seen[e.MeasurementUID] = true
+	}
 	if err := store.Rebuild(ctx, reporttest.Since); err != nil {
 		t.Fatal(err)
 	}
