@@ -98,6 +98,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	for _, p := range []string{"/api/v1/measurements/{uid}", "/api/v1/measurements", "/api/v1/aggregation", "/api/v1/export"} {
 		mux.Handle("OPTIONS "+p, api(preflight))
 	}
+	mux.Handle("GET /reports", http.RedirectHandler(PagesPrefix+"/", http.StatusMovedPermanently))
 	mux.Handle("GET /reports/{$}", h.pageHeaders(h.indexPage))
 	mux.Handle("GET /reports/country/{cc}", h.pageHeaders(h.countryPage))
 	mux.Handle("GET /reports/domain", h.pageHeaders(h.domainSearch))

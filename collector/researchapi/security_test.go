@@ -139,6 +139,16 @@ func TestHeaders(t *testing.T) {
 	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "*" || !strings.Contains(resp.Header.Get("Access-Control-Allow-Methods"), "GET") {
 		t.Errorf("preflight: %d %v", resp.StatusCode, resp.Header)
 	}
+	noFollow := *srv.Client()
+	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err = noFollow.Get(srv.URL + "/reports")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/reports/" {
+		t.Errorf("/reports: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
 	resp, err = srv.Client().Post(srv.URL+"/api/v1/aggregation", "text/plain", strings.NewReader("x"))
 	if err != nil {
 		t.Fatal(err)
