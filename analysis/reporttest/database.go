@@ -17,7 +17,7 @@ func Database(t testing.TB, load bool) (conn driver.Conn, addr, db string) {
 	t.Helper()
 	addr, db = chtest.Database(t)
 	ctx := context.Background()
-	conn, err := warehouse.Open(ctx, warehouse.Config{Addr: addr, Database: db})
+	conn, err := warehouse.Open(warehouse.Config{Addr: addr, Database: db})
 	if err != nil {
 		t.Fatal(err)
 	}

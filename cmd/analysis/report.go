@@ -88,7 +88,7 @@ func runReport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 			return fail("%s: %v", *categories, err)
 		}
 	}
-	conn, err := warehouse.Open(ctx, warehouse.Config{Addr: *addr, Database: *db})
+	conn, err := warehouse.Open(warehouse.Config{Addr: *addr, Database: *db})
 	if err != nil {
 		return fail("cannot reach ClickHouse at %s: %v", *addr, err)
 	}

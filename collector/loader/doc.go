@@ -16,6 +16,11 @@
 // measurement's rows in a table are one batch in one partition, so they
 // are either all there or not at all.
 //
+// Reading and preparing the next batch (decoding, extraction, analysis:
+// CPU) runs in one goroutine while the previous batch is written to
+// ClickHouse in another; the writer alone commits checkpoints, in spool
+// order, so a checkpoint never passes a batch that is not stored.
+//
 // When ClickHouse is down the loader retries the same batch with
 // exponential backoff and the spool grows; nothing is dropped. A record
 // that cannot be decoded (which validation at the door makes impossible

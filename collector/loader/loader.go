@@ -92,57 +92,49 @@ func (l *Loader) Finish() { l.once.Do(func() { close(l.finish) }) }
 
 // Run loads batches until its context is cancelled (it returns nil) or,
 // after Finish, until the spool is empty.
+//
+// Two goroutines share the work: one reads the spool and prepares the
+// next batch (decoding, extraction, analysis) while the other writes the
+// previous one to ClickHouse and commits the checkpoint, so that CPU work
+// and ClickHouse overlap. Checkpoints are committed in spool order, by
+// the writer only.
 func (l *Loader) Run(ctx context.Context) error {
+	ready := make(chan prepared, 1)
+	pctx, stopProducer := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { l.produce(pctx, ready) })
+	defer func() {
+		stopProducer()
+		wg.Wait()
+	}()
 	backoff := l.cfg.RetryMin
-	var committed spool.Position
 	for {
-		b, err := l.src.Read(l.cfg.BatchSize, l.cfg.BatchBytes)
-		if err != nil {
-			l.fail("reading the spool", err)
-			if !l.sleep(ctx, &backoff) {
-				return nil
-			}
-			continue
+		var p prepared
+		var ok bool
+		select {
+		case p, ok = <-ready:
+		case <-ctx.Done():
+			return nil
 		}
-		if b.Corrupt > 0 {
-			l.stats.bad.Add(int64(b.Corrupt))
-			l.cfg.Logger.Error("spool segment ended in a corrupt record; the rest of that segment was skipped", "segments", b.Corrupt)
+		if !ok {
+			return nil // finished: the spool is empty
 		}
-		if len(b.Records) == 0 {
-			if b.End.Segment != committed.Segment {
-				// Moving past empty or corrupt segments is progress too.
-				if err := l.src.Commit(b.End); err != nil {
-					l.fail("committing the spool checkpoint", err)
-				} else {
-					committed = b.End
+		if p.rows != nil {
+			for {
+				err := l.store1(ctx, p.rows)
+				if err == nil {
+					break
+				}
+				l.fail("writing to ClickHouse", err)
+				if !l.sleep(ctx, &backoff) {
+					return nil
 				}
 			}
-			select {
-			case <-l.finish:
-				return nil
-			case <-ctx.Done():
-				return nil
-			case <-l.src.Notify():
-			case <-time.After(l.cfg.Poll):
-			}
-			continue
+			backoff = l.cfg.RetryMin
 		}
-		rows := l.prepare(b)
 		for {
-			err := l.store1(ctx, rows)
+			err := l.src.Commit(p.end)
 			if err == nil {
-				break
-			}
-			l.fail("writing to ClickHouse", err)
-			if !l.sleep(ctx, &backoff) {
-				return nil
-			}
-		}
-		backoff = l.cfg.RetryMin
-		for {
-			err := l.src.Commit(b.End)
-			if err == nil {
-				committed = b.End
 				break
 			}
 			l.fail("committing the spool checkpoint", err)
@@ -150,8 +142,66 @@ func (l *Loader) Run(ctx context.Context) error {
 				return nil
 			}
 		}
-		l.stats.batches.Add(1)
-		l.stats.lastLoad.Store(l.cfg.Now().Unix())
+		if p.rows != nil {
+			l.stats.batches.Add(1)
+			l.stats.lastLoad.Store(l.cfg.Now().Unix())
+		}
+	}
+}
+
+// prepared is a batch ready to write, or (rows nil) only a checkpoint to
+// commit: the reader moved past empty or corrupt segments.
+type prepared struct {
+	rows *rows
+	end  spool.Position
+}
+
+// produce reads and prepares batches for Run until ctx ends or, after
+// Finish, the spool is empty; it closes ready when it returns.
+func (l *Loader) produce(ctx context.Context, ready chan<- prepared) {
+	defer close(ready)
+	backoff := l.cfg.RetryMin
+	var sent spool.Position
+	send := func(p prepared) bool {
+		select {
+		case ready <- p:
+			sent = p.end
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for {
+		b, err := l.src.Read(l.cfg.BatchSize, l.cfg.BatchBytes)
+		if err != nil {
+			l.fail("reading the spool", err)
+			if !l.sleep(ctx, &backoff) {
+				return
+			}
+			continue
+		}
+		backoff = l.cfg.RetryMin
+		if b.Corrupt > 0 {
+			l.stats.bad.Add(int64(b.Corrupt))
+			l.cfg.Logger.Error("spool segment ended in a corrupt record; the rest of that segment was skipped", "segments", b.Corrupt)
+		}
+		if len(b.Records) > 0 {
+			if !send(prepared{rows: l.prepare(b), end: b.End}) {
+				return
+			}
+			continue
+		}
+		if b.End.Segment != sent.Segment && !send(prepared{end: b.End}) {
+			return
+		}
+		select {
+		case <-l.finish:
+			return
+		case <-ctx.Done():
+			return
+		case <-l.src.Notify():
+		case <-time.After(l.cfg.Poll):
+		}
 	}
 }
 

@@ -61,7 +61,7 @@ type env struct {
 func setup(t *testing.T, addr, db string) *env {
 	t.Helper()
 	ctx := context.Background()
-	conn, err := warehouse.Open(ctx, warehouse.Config{Addr: addr, Database: db, QueryTimeout: 20 * time.Second})
+	conn, err := warehouse.Setup(ctx, warehouse.Config{Addr: addr, Database: db, QueryTimeout: 20 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

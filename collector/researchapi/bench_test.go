@@ -32,7 +32,7 @@ func BenchmarkTenMillion(b *testing.B) {
 	}
 	addr, db := chtest.Database(b)
 	ctx := context.Background()
-	conn, err := warehouse.Open(ctx, warehouse.Config{Addr: addr, Database: db, QueryTimeout: 30 * time.Minute})
+	conn, err := warehouse.Open(warehouse.Config{Addr: addr, Database: db, QueryTimeout: 30 * time.Minute})
 	if err != nil {
 		b.Fatal(err)
 	}

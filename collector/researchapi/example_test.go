@@ -13,7 +13,11 @@ import (
 // The collector mounts the API and the pages beside its own routes.
 func ExampleHandler_Register() {
 	ctx := context.Background()
-	conn, err := warehouse.Open(ctx, warehouse.Config{Addr: "127.0.0.1:9000"})
+	cfg := warehouse.Config{Addr: "127.0.0.1:9000"}
+	if err := warehouse.CreateDatabase(ctx, cfg); err != nil {
+		log.Fatal(err)
+	}
+	conn, err := warehouse.Open(cfg)
 	if err != nil {
 		log.Fatal(err)
 	}

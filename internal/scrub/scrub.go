@@ -246,6 +246,19 @@ func (s *Scrubber) JSON(doc []byte) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
+// Value scrubs a JSON document already decoded into Go values
+// (map[string]any, []any, string, json.Number, …, as encoding/json
+// decodes with UseNumber): every key and string, and the binary form
+// inside every base64 string. Maps are replaced, slices scrubbed in
+// place; encode the result. It is JSON without the decoding and encoding,
+// for callers that hold the document anyway.
+func (s *Scrubber) Value(v any) any {
+	if s == nil || len(s.texts) == 0 {
+		return v
+	}
+	return s.walk(v)
+}
+
 func (s *Scrubber) walk(v any) any {
 	switch x := v.(type) {
 	case map[string]any:

@@ -1,6 +1,7 @@
 package scrub
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"net/netip"
@@ -194,4 +195,35 @@ func FuzzJSON(f *testing.F) {
 			t.Fatalf("invalid output %s", out)
 		}
 	})
+}
+
+func TestValueMatchesJSON(t *testing.T) {
+	s := New(netip.MustParseAddr("203.0.113.7"))
+	doc := []byte(`{"a":"my ip is 203.0.113.7","203.0.113.7":[1.50,"x",{"b":"ywBxBw=="}],"n":12345678901234567890}`)
+	want, err := s.JSON(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s.Value(v)); err != nil {
+		t.Fatal(err)
+	}
+	if got := bytes.TrimSpace(buf.Bytes()); !bytes.Equal(got, want) {
+		t.Errorf("Value then encode:\n%s\nJSON:\n%s", got, want)
+	}
+	if leaks := s.Leaks(want); leaks != nil {
+		t.Errorf("leaks: %v", leaks)
+	}
+	var none *Scrubber
+	if none.Value(v) == nil {
+		t.Error("a nil Scrubber must return the value")
+	}
 }

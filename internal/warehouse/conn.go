@@ -52,23 +52,49 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// Open connects to the warehouse, creating the database when it does not
-// exist. It does not apply migrations; call [Migrate].
-func Open(ctx context.Context, c Config) (driver.Conn, error) {
+// Open returns a connection pool for the warehouse's database. It does
+// not dial: the first query does. Call [CreateDatabase] and [Migrate]
+// before writing.
+func Open(c Config) (driver.Conn, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	c = c.withDefaults()
+	return open(c, c.Database)
+}
+
+// CreateDatabase creates the configured database when it does not exist.
+func CreateDatabase(ctx context.Context, c Config) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	c = c.withDefaults()
 	admin, err := open(c, "default")
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	if err := admin.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+c.Database); err != nil {
+		return fmt.Errorf("warehouse: creating database %s on %s: %w", c.Database, c.Addr, err)
+	}
+	return nil
+}
+
+// Setup connects, creates the database if needed and applies the
+// migrations: what a program does before using the warehouse.
+func Setup(ctx context.Context, c Config) (driver.Conn, error) {
+	if err := CreateDatabase(ctx, c); err != nil {
+		return nil, err
+	}
+	conn, err := Open(c)
 	if err != nil {
 		return nil, err
 	}
-	err = admin.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+c.Database)
-	admin.Close()
-	if err != nil {
-		return nil, fmt.Errorf("warehouse: creating database %s on %s: %w", c.Database, c.Addr, err)
+	if _, err := Migrate(ctx, conn); err != nil {
+		conn.Close()
+		return nil, err
 	}
-	return open(c, c.Database)
+	return conn, nil
 }
 
 func open(c Config, db string) (driver.Conn, error) {

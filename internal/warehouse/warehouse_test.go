@@ -22,7 +22,7 @@ func openMigrated(t *testing.T) *warehouse.Writer {
 	t.Helper()
 	addr, db := chtest.Database(t)
 	ctx := context.Background()
-	conn, err := warehouse.Open(ctx, warehouse.Config{Addr: addr, Database: db})
+	conn, err := warehouse.Setup(ctx, warehouse.Config{Addr: addr, Database: db})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,11 @@ func openMigrated(t *testing.T) *warehouse.Writer {
 func TestMigrateIsIdempotentAndMatchesRows(t *testing.T) {
 	addr, db := chtest.Database(t)
 	ctx := context.Background()
-	conn, err := warehouse.Open(ctx, warehouse.Config{Addr: addr, Database: db})
+	cfg := warehouse.Config{Addr: addr, Database: db}
+	if err := warehouse.CreateDatabase(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := warehouse.Open(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

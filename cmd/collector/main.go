@@ -1,0 +1,162 @@
+// Command collector is sonde's collector: probes check in and upload
+// measurements to it, and it keeps every measurement in ClickHouse.
+//
+//	collector -config collector.yml
+//
+// See collector/README.md for the API, the configuration and how to run
+// it with ClickHouse.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/sonde-project/sonde/analysis"
+	"github.com/sonde-project/sonde/collector"
+	"github.com/sonde-project/sonde/internal/probeapi"
+	"github.com/sonde-project/sonde/internal/version"
+	"github.com/sonde-project/sonde/testlists"
+)
+
+const usage = `collector receives measurements from sonde and OONI probes and stores
+them in ClickHouse.
+
+Usage:
+  collector [-config FILE]          run the collector
+  collector -check [-config FILE]   check the configuration and exit
+  collector -version
+
+Without -config every option has its default (see collector.example.yml):
+plain HTTP on :8080, the spool in ./sonde-collector-data, ClickHouse at
+127.0.0.1:9000, database "sonde". SIGINT or SIGTERM shut it down
+gracefully: requests in flight finish and the spool is flushed to
+ClickHouse (for at most shutdown_timeout).
+
+Flags:
+`
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	fs := flag.NewFlagSet("collector", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	configPath := fs.String("config", "", "the configuration file (YAML)")
+	check := fs.Bool("check", false, "check the configuration and exit")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *showVersion {
+		fmt.Println(version.Name, "collector", version.Version)
+		return 0
+	}
+	var cfg collector.Config
+	if *configPath != "" {
+		var err error
+		if cfg, err = collector.LoadConfig(*configPath); err != nil {
+			fmt.Fprintln(os.Stderr, "collector:", err)
+			return 2
+		}
+	} else if err := cfg.Validate(); err != nil {
+		fmt.Fprintln(os.Stderr, "collector:", err)
+		return 2
+	}
+	if *check {
+		fmt.Println("configuration OK")
+		return 0
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel(cfg.LogLevel)}))
+	if err := serve(cfg, log); err != nil {
+		log.Error("collector stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func serve(cfg collector.Config, log *slog.Logger) error {
+	d, closeDeps, err := deps(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDeps()
+	svc, err := collector.Open(cfg, d)
+	if err != nil {
+		return err
+	}
+	addr := cfg.Listen
+	if addr == "" {
+		addr = ":8080"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		svc.Close(context.Background())
+		return err
+	}
+	scheme := "http"
+	if cfg.TLS.CertFile != "" {
+		scheme = "https"
+	}
+	log.Info("collector listening", "url", scheme+"://"+ln.Addr().String(), "version", version.Version)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err = svc.Serve(ctx, ln)
+	log.Info("collector stopped")
+	return err
+}
+
+// deps wires the other areas into the collector: the analysis computes
+// each stored measurement's verdict, the test lists give check-in targets.
+//
+// NOTE for the integrator: the control helper (collector/controlhelper,
+// written separately) mounts here as Deps.ControlHelper; it is then served
+// at control_helper.path and advertised at check-in.
+func deps(cfg collector.Config, log *slog.Logger) (collector.Deps, func(), error) {
+	d := collector.Deps{Logger: log, Analyze: analysis.Analyze}
+	if cfg.CheckIn.TestLists == "" {
+		log.Warn("check_in.test_lists is not set: check-ins carry no targets")
+		return d, func() {}, nil
+	}
+	store, err := testlists.Open(testlists.Config{Dir: cfg.CheckIn.TestLists, SkipBadRows: true, Logger: log})
+	if err != nil {
+		return d, nil, fmt.Errorf("check_in.test_lists: %w", err)
+	}
+	d.Targets = listTargets{store}
+	return d, func() {}, nil
+}
+
+// listTargets serves check-in targets from the Citizen Lab test lists.
+type listTargets struct{ store *testlists.Store }
+
+func (l listTargets) Targets(ctx context.Context, q collector.TargetQuery) ([]probeapi.CheckInTarget, error) {
+	picked := l.store.Pick(ctx, testlists.Request{
+		CC: q.CC, ASN: fmt.Sprintf("AS%d", q.ASN), Categories: q.Categories, OptOut: q.OptOut, Max: q.Max,
+	})
+	return testlists.CheckInTargets(picked), nil
+}
+
+func logLevel(s string) slog.Level {
+	switch s {
+	case "debug":
+		return slog.LevelDebug
+	case "warn":
+		return slog.LevelWarn
+	case "error":
+		return slog.LevelError
+	}
+	return slog.LevelInfo
+}

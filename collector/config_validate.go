@@ -1,0 +1,91 @@
+package collector
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"strings"
+
+	"github.com/sonde-project/sonde/collector/spool"
+)
+
+// Validate checks the values; it does not open files or connect.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if _, _, err := net.SplitHostPort(c.listen()); err != nil {
+		bad("listen", "%q is not host:port (%v)", c.Listen, err)
+	}
+	if c.PublicURL != "" && !isHTTPURL(c.PublicURL) {
+		bad("public_url", "%q is not an http:// or https:// URL", c.PublicURL)
+	}
+	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
+		bad("tls", "give both cert_file and key_file, or neither")
+	}
+	if err := c.ClickHouse.Validate(); err != nil {
+		bad("clickhouse.database", "%v", strings.TrimPrefix(err.Error(), "warehouse: "))
+	}
+	for _, p := range c.Auth.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			bad("auth.trusted_proxies", "%q is not a CIDR like 10.0.0.0/8", p)
+		}
+	}
+	l := c.limits()
+	if l.MaxMeasurementBytes > spool.MaxRecord-1024 {
+		bad("limits.max_measurement_bytes", "%d is more than the spool takes (%d)", l.MaxMeasurementBytes, spool.MaxRecord-1024)
+	}
+	if l.MaxBatchBytes < l.MaxMeasurementBytes {
+		bad("limits.max_batch_bytes", "%d is less than max_measurement_bytes (%d)", l.MaxBatchBytes, l.MaxMeasurementBytes)
+	}
+	for key, v := range map[string]int64{
+		"limits.max_measurement_bytes": c.Limits.MaxMeasurementBytes, "limits.max_batch_bytes": c.Limits.MaxBatchBytes,
+		"limits.max_batch_measurements": int64(c.Limits.MaxBatchMeasurements), "limits.max_concurrent_uploads": int64(c.Limits.MaxConcurrentUploads),
+		"spool.max_bytes": c.Spool.MaxBytes, "spool.segment_bytes": c.Spool.SegmentBytes, "spool.dedupe_window": int64(c.Spool.DedupeWindow),
+		"loader.batch_size": int64(c.Loader.BatchSize), "check_in.max_targets": int64(c.CheckIn.MaxTargets),
+		"limits.max_age": int64(c.Limits.MaxAge), "limits.max_clock_skew": int64(c.Limits.MaxClockSkew),
+		"limits.read_header_timeout": int64(c.Limits.ReadHeaderTimeout), "limits.read_timeout": int64(c.Limits.ReadTimeout),
+		"limits.write_timeout": int64(c.Limits.WriteTimeout), "limits.idle_timeout": int64(c.Limits.IdleTimeout),
+		"shutdown_timeout": int64(c.ShutdownTimeout), "loader.retry_max": int64(c.Loader.RetryMax),
+	} {
+		if v < 0 {
+			bad(key, "must not be negative")
+		}
+	}
+	for key, r := range map[string]Rate{"rate_limit.per_probe": c.RateLimit.PerProbe, "rate_limit.per_ip": c.RateLimit.PerIP, "rate_limit.register_per_ip": c.RateLimit.RegisterPerIP} {
+		if r.Burst < 0 {
+			bad(key+".burst", "must not be negative")
+		}
+	}
+	known := KnownTests(c.ExtraTestNames)
+	for _, name := range c.ExtraTestNames {
+		if !testName.MatchString(name) {
+			bad("extra_test_names", "%q is not a test name (lower case letters, digits and _)", name)
+		}
+	}
+	for _, name := range c.CheckIn.Tests {
+		if !known[name] {
+			bad("check_in.tests", "unknown test %q (add it to extra_test_names if it is yours)", name)
+		}
+	}
+	if c.ControlHelper.URL != "" && !isHTTPURL(c.ControlHelper.URL) {
+		bad("control_helper.url", "%q is not an http:// or https:// URL", c.ControlHelper.URL)
+	}
+	if p := c.ControlHelper.Path; p != "" && (!strings.HasPrefix(p, "/") || strings.ContainsAny(p, " {}")) {
+		bad("control_helper.path", "%q must be a path starting with /", p)
+	}
+	switch c.LogLevel {
+	case "", "debug", "info", "warn", "error":
+	default:
+		bad("log_level", "%q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	return errors.Join(errs...)
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
