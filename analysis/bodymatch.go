@@ -64,7 +64,10 @@ func newBodyMatcher(fps []*Fingerprint) *bodyMatcher {
 	return m
 }
 
-func (m *bodyMatcher) match(body string) []*Fingerprint {
+// match returns the fingerprints that match body. Regexps of known false
+// positives (scope "fp"), which are slow and only needed to explain an
+// http-diff, run only when fpRegexps is set.
+func (m *bodyMatcher) match(body string, fpRegexps bool) []*Fingerprint {
 	var out []*Fingerprint
 	seen := map[*Fingerprint]bool{}
 	add := func(f *Fingerprint) {
@@ -101,6 +104,9 @@ func (m *bodyMatcher) match(body string) []*Fingerprint {
 		}
 	}
 	for _, r := range m.regexps {
+		if r.fp.FalsePositive() && !fpRegexps {
+			continue
+		}
 		if r.literal != "" && !strings.Contains(body, r.literal) {
 			continue
 		}

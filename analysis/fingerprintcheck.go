@@ -49,7 +49,7 @@ func matchFingerprints(fp *Fingerprints, s *measurement.Steps) (blocking, falseP
 			}
 		}
 		if resp.Body != "" {
-			for _, f := range fp.MatchBody(string(resp.Body)) {
+			for _, f := range fp.matchBlockpageBody(string(resp.Body)) {
 				add(fpMatch{fp: f, step: "http_request", target: r.Request.URL, observed: "response body"})
 			}
 		}

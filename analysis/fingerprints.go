@@ -249,7 +249,13 @@ func (fp *Fingerprints) MatchHeader(name, value string) []*Fingerprint {
 // MatchBody returns the fingerprints a response body matches, in the
 // order of the fingerprint files.
 func (fp *Fingerprints) MatchBody(body string) []*Fingerprint {
-	return fp.body.match(body)
+	return fp.body.match(body, true)
+}
+
+// matchBlockpageBody is MatchBody without the slow regexps of known false
+// positives, for the first pass over every response.
+func (fp *Fingerprints) matchBlockpageBody(body string) []*Fingerprint {
+	return fp.body.match(body, false)
 }
 
 // BogusNXDOMAIN reports whether addr is an address resolvers return instead

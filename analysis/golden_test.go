@@ -3,11 +3,14 @@ package analysis
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sonde-project/sonde/internal/measurement"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden verdicts in testdata/golden")
@@ -78,6 +81,37 @@ func TestAnalyzeIsDeterministic(t *testing.T) {
 			if again := mustJSON(a.Analyze(m)); again != first {
 				t.Fatalf("%s: verdict differs between runs:\n%s\n%s", row.path, first, again)
 			}
+		}
+	}
+}
+
+// TestConcurrentAnalyze: one Analyzer serves many goroutines (the
+// collector's loader); run with -race.
+func TestConcurrentAnalyze(t *testing.T) {
+	a := Default()
+	var ms []*measurement.Measurement
+	var want []string
+	for _, row := range readIndex(t)[:40] {
+		if m, err := readMeasurement(t, row.path); err == nil {
+			ms = append(ms, m)
+			want = append(want, mustJSON(a.Analyze(m)))
+		}
+	}
+	done := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i, m := range ms {
+				if got := mustJSON(a.Analyze(m)); got != want[i] {
+					done <- errors.New(m.ReportID + ": verdict differs under concurrency")
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -23,7 +23,6 @@ type web struct {
 	probeAddrs, ctrlAddrs []string
 	dnsSuspect            bool   // the probe's addresses differ from the control's
 	dnsWhy                string // why the addresses are (in)consistent
-	falsePos              []fpMatch
 }
 
 func analyzeWebConnectivity(c *msmt) {
@@ -43,8 +42,7 @@ func analyzeWebConnectivity(c *msmt) {
 
 func (w *web) analyze() {
 	c, tk := w.c, w.tk
-	matches, falsePos := matchFingerprints(c.fp, &tk.Steps)
-	w.falsePos = falsePos
+	matches, _ := matchFingerprints(c.fp, &tk.Steps)
 	if fingerprintVerdict(c, matches) {
 		return
 	}

@@ -66,7 +66,7 @@ func TestWebConnectivityScenarios(t *testing.T) {
 			Control: control([]string{"203.0.113.5"}, map[string]bool{"203.0.113.5:80": false}, 0, 0, "", "generic_timeout_error")},
 			want{verdict.StatusDown, verdict.OK, "false", "", "the site is down, not blocked"}},
 		{"NXDOMAIN where the control resolves", measurement.WebTestKeys{
-			Steps: measurement.Steps{Queries: []measurement.DNSQuery{failedQuery("news.example", failure.DNSNXDOMAIN)}},
+			Steps:   measurement.Steps{Queries: []measurement.DNSQuery{failedQuery("news.example", failure.DNSNXDOMAIN)}},
 			Control: okControl},
 			want{verdict.StatusBlocked, verdict.Anomaly, "dns", "", "while the control resolved it to 203.0.113.5"}},
 		{"a different page, no fingerprint", measurement.WebTestKeys{

@@ -69,10 +69,13 @@ func (w *web) compareHTTP() {
 	c.addEvidence(ev)
 	sentence := fmt.Sprintf("The page the probe got for %s differs from the control's (%s; the control got %s), without a known blockpage.",
 		w.url, observed, expected)
-	for _, fp := range w.falsePos {
-		c.addEvidence(verdict.Evidence{Step: fp.step, Target: fp.target, Observed: fp.observed,
-			Note: "matches " + fp.fp.Name + ", a page known not to be a blockpage"})
-		sentence += " It looks like a known non-censorship page (" + fp.fp.Name + "), so the site itself may have changed."
+	for _, f := range c.fp.MatchBody(string(r.Response.Body)) {
+		if !f.FalsePositive() {
+			continue
+		}
+		c.addEvidence(verdict.Evidence{Step: "http_request", Target: r.Request.URL, Observed: "response body",
+			Note: "matches " + f.Name + ", a page known not to be a blockpage"})
+		sentence += " It looks like a known non-censorship page (" + f.Name + "), so the site itself may have changed."
 		break
 	}
 	setBlocked(c.m, measurement.BlockingHTTPDiff, verdict.Anomaly, sentence)
