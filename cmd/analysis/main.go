@@ -2,6 +2,7 @@
 // or not, how, with what confidence and on what evidence.
 //
 //	analysis verdict [--fingerprints DIR] [FILE.jsonl|FILE.json]...
+//	analysis report (--country CC | --domain DOMAIN) [--since DAY] [--until DAY] [-o FILE.html]
 //
 // Each subcommand lives in its own file and is listed in the commands
 // table below; `analysis help` prints them.
@@ -28,6 +29,7 @@ type command struct {
 // commands lists the subcommands: one table, written out here.
 var commands = map[string]command{
 	"verdict": {summary: "print a verdict for each measurement (JSON Lines)", run: runVerdict},
+	"report":  {summary: "write a country or domain report (HTML, JSON, CSV) from ClickHouse", run: runReport},
 }
 
 func main() {
