@@ -7,8 +7,8 @@
 GO        ?= go
 BIN       := bin
 DIST      := dist
-GOFLAGS_BUILD := -trimpath -ldflags "-s -w -X github.com/sonde-project/sonde/internal/version.Version=$(VERSION)"
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+GOFLAGS_BUILD := -trimpath -ldflags "-s -w -X github.com/sonde-project/sonde/internal/version.Version=$(VERSION)"
 # The probe is one static binary for every platform volunteers use.
 PROBE_PLATFORMS := linux/amd64 linux/arm64 linux/arm darwin/amd64 darwin/arm64 windows/amd64
 # How long each fuzz target runs in `make test` (the seed corpora always run).

@@ -133,7 +133,7 @@ func (s *Scrubber) String(in string) string {
 
 func (s *Scrubber) text(b []byte) []byte {
 	for _, form := range s.texts {
-		b = replaceText(b, form)
+		b = replaceText(b, form, false)
 	}
 	return b
 }
@@ -146,7 +146,10 @@ func (s *Scrubber) Bytes(b []byte) []byte {
 	if s == nil || len(s.texts) == 0 {
 		return b
 	}
-	out := s.text(b)
+	out := b
+	for _, form := range s.texts {
+		out = replaceText(out, form, true)
+	}
 	for i, bin := range s.bins {
 		if bytes.Contains(out, bin) {
 			out = bytes.ReplaceAll(out, bin, s.loops[i])
@@ -157,7 +160,9 @@ func (s *Scrubber) Bytes(b []byte) []byte {
 
 // replaceText replaces form (lower case) in b, ignoring case, where it is
 // not part of a longer address: "1.2.3.4" is not found in "11.2.3.45".
-func replaceText(b []byte, form string) []byte {
+// With sameLength, the marker is fitted to the form's length ("[*****]"),
+// so that binary framing around it (a DNS TXT record's length byte) holds.
+func replaceText(b []byte, form string, sameLength bool) []byte {
 	lower := asciiLower(b)
 	if !bytes.Contains(lower, []byte(form)) {
 		return b
@@ -175,13 +180,24 @@ func replaceText(b []byte, form string) []byte {
 			continue
 		}
 		out = append(out, b[last:start]...)
-		out = append(out, Marker...)
+		if sameLength {
+			out = append(out, fitted(len(form))...)
+		} else {
+			out = append(out, Marker...)
+		}
 		last, i = end, end
 	}
 	if out == nil {
 		return b
 	}
 	return append(out, b[last:]...)
+}
+
+// fitted returns a marker of exactly n bytes: "[***]" (n ≥ 2).
+func fitted(n int) []byte {
+	m := bytes.Repeat([]byte{'*'}, n)
+	m[0], m[n-1] = '[', ']'
+	return m
 }
 
 // asciiLower lower-cases ASCII letters only, so that offsets in the result
