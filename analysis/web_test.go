@@ -114,3 +114,32 @@ func TestOwnTestWithControl(t *testing.T) {
 	check(t, Analyze(msmtOf(t, "tcpconnect", "http://news.example/", "XY", tk)),
 		want{verdict.StatusBlocked, verdict.Anomaly, "tcp_ip", "", "while the control connected"})
 }
+
+// TestBlockpageThroughDNS: Iran's way. The censor's resolver answers the
+// address of its blockpage server, which serves a page matching a
+// fingerprint. The blocking happened at the DNS (the control resolved
+// the site elsewhere), confirmed by the page; a blockpage injected on the
+// path, after a correct DNS answer, stays http-diff.
+func TestBlockpageThroughDNS(t *testing.T) {
+	const blockpage = `<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1256"><title>M1-6</title></head>` +
+		`<body><iframe src="http://10.10.34.34?type=Invalid Site&policy=MainPolicy " style="width: 100%; height: 100%" scrolling="no" marginwidth="0" marginheight="0" frameborder="0" vspace="0" hspace="0"></iframe></body></html>`
+	ctrl := control([]string{"203.0.113.5"}, map[string]bool{"203.0.113.5:80": true}, 200, int64(len(page)), "The Example News", "")
+	hijacked := measurement.WebTestKeys{
+		Steps: measurement.Steps{Queries: []measurement.DNSQuery{aQuery("news.example", "198.51.100.34")},
+			TCPConnect: []measurement.TCPConnect{connect("198.51.100.34", 80, "")},
+			Requests:   []measurement.HTTPTransaction{request("http://news.example/", 200, blockpage, "")}},
+		Control: ctrl}
+	v := Analyze(msmtOf(t, "web_connectivity", "http://news.example/", "IR", hijacked))
+	check(t, v, want{verdict.StatusBlocked, verdict.Confirmed, "dns", "ooni.ir_0",
+		"The DNS answer for news.example was 198.51.100.34, not the site's addresses (203.0.113.5); the request for http://news.example/ got the blockpage"})
+	if len(v.Evidence) < 2 || v.Evidence[0].Step != "dns" || v.Evidence[1].Step != "http_request" {
+		t.Errorf("evidence %+v: want the DNS answer, then the blockpage", v.Evidence)
+	}
+
+	onPath := hijacked
+	onPath.Steps = measurement.Steps{Queries: []measurement.DNSQuery{aQuery("news.example", "203.0.113.5")},
+		TCPConnect: []measurement.TCPConnect{connect("203.0.113.5", 80, "")},
+		Requests:   []measurement.HTTPTransaction{request("http://news.example/", 200, blockpage, "")}}
+	check(t, Analyze(msmtOf(t, "web_connectivity", "http://news.example/", "IR", onPath)),
+		want{verdict.StatusBlocked, verdict.Confirmed, "http-diff", "ooni.ir_0", "got the blockpage"})
+}
