@@ -143,3 +143,54 @@ func TestBlockpageThroughDNS(t *testing.T) {
 	check(t, Analyze(msmtOf(t, "web_connectivity", "http://news.example/", "IR", onPath)),
 		want{verdict.StatusBlocked, verdict.Confirmed, "http-diff", "ooni.ir_0", "got the blockpage"})
 }
+
+func TestHeadersMatch(t *testing.T) {
+	hs := func(keys ...string) []measurement.HTTPHeader {
+		var out []measurement.HTTPHeader
+		for _, k := range keys {
+			out = append(out, measurement.HTTPHeader{Key: k, Value: "x"})
+		}
+		return out
+	}
+	server := map[string]string{"Content-Length": "264", "Content-Type": "text/html", "Date": "x", "Server": "nginx"}
+	cases := []struct {
+		name    string
+		probe   []measurement.HTTPHeader
+		control map[string]string
+		want    bool
+	}{
+		{"same names", hs("content-length", "Content-Type", "Date", "Server", "Connection"), server, true},
+		{"an injected page: framing headers only", hs("Content-Length", "Content-Type", "Connection"), server, false},
+		{"a shared uncommon header", hs("X-Cache", "Content-Type"), map[string]string{"X-Cache": "HIT", "Date": "x"}, true},
+		{"only common headers, different ones", hs("Date"), map[string]string{"Server": "x"}, false},
+		{"no control headers", hs("Date"), nil, false},
+	}
+	for _, c := range cases {
+		if got := headersMatch(c.probe, c.control); got != c.want {
+			t.Errorf("%s: headersMatch = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestBarePageInjected: a blockpage without a known fingerprint, injected
+// on the path, with the same status and only framing headers in common
+// with the real answer, differs from the control's page, whatever the
+// probe's OONI-style headers_match said (Content-Length is uncommon in
+// OONI's list).
+func TestBarePageInjected(t *testing.T) {
+	const injected = "<html><head><title>Access restricted</title></head><body><h1>Access restricted</h1></body></html>"
+	yes := true
+	r := request("http://news.example/", 200, injected, "")
+	r.Response.Headers = map[string]measurement.MaybeBinary{"Content-Length": "97", "Content-Type": "text/html"}
+	ctrl := control([]string{"203.0.113.5"}, map[string]bool{"203.0.113.5:80": true}, 200, int64(len(page)), "The Example News", "")
+	ctrl.HTTPRequest.Headers = map[string]string{"Content-Length": "200", "Content-Type": "text/html", "Date": "x", "Server": "nginx"}
+	tk := measurement.WebTestKeys{
+		Steps: measurement.Steps{Queries: []measurement.DNSQuery{aQuery("news.example", "203.0.113.5")},
+			TCPConnect: []measurement.TCPConnect{connect("203.0.113.5", 80, "")},
+			Requests:   []measurement.HTTPTransaction{r}},
+		Control:      ctrl,
+		HeadersMatch: &yes,
+	}
+	check(t, Analyze(msmtOf(t, "web_connectivity", "http://news.example/", "XY", tk)),
+		want{verdict.StatusBlocked, verdict.Anomaly, "http-diff", "", "differs from the control's"})
+}
