@@ -194,3 +194,27 @@ func TestBarePageInjected(t *testing.T) {
 	check(t, Analyze(msmtOf(t, "web_connectivity", "http://news.example/", "XY", tk)),
 		want{verdict.StatusBlocked, verdict.Anomaly, "http-diff", "", "differs from the control's"})
 }
+
+// TestQUICBlockedSiteAccessible: HTTP/3 dropped while the page loads over
+// HTTPS is blocking "quic" with the site still accessible, as the probe's
+// web_connectivity says.
+func TestQUICBlockedSiteAccessible(t *testing.T) {
+	ctrl := control([]string{"203.0.113.5"}, map[string]bool{"203.0.113.5:443": true}, 200, int64(len(page)), "The Example News", "")
+	ctrl.TLSHandshake = map[string]measurement.ControlTLSHandshake{"203.0.113.5:443": {ServerName: "news.example", Status: true}}
+	ctrl.QUICHandshake = map[string]measurement.ControlTLSHandshake{"203.0.113.5:443": {ServerName: "news.example", Status: true}}
+	quic := handshake("203.0.113.5:443", "news.example", failure.GenericTimeout)
+	quic.Network = "udp"
+	tk := measurement.WebTestKeys{
+		Steps: measurement.Steps{Queries: []measurement.DNSQuery{aQuery("news.example", "203.0.113.5")},
+			TCPConnect:     []measurement.TCPConnect{connect("203.0.113.5", 443, "")},
+			TLSHandshakes:  []measurement.TLSHandshake{handshake("203.0.113.5:443", "news.example", "")},
+			QUICHandshakes: []measurement.TLSHandshake{quic},
+			Requests:       []measurement.HTTPTransaction{request("https://news.example/", 200, page, "")}},
+		Control: ctrl,
+	}
+	v := Analyze(msmtOf(t, "web_connectivity", "https://news.example/", "XY", tk))
+	check(t, v, want{verdict.StatusBlocked, verdict.Anomaly, "quic", "", "still loaded over HTTPS: HTTP/3 is blocked, the site is not"})
+	if v.Accessible == nil || !*v.Accessible {
+		t.Errorf("accessible = %v, want true", v.Accessible)
+	}
+}
