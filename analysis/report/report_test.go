@@ -230,3 +230,16 @@ func TestCSVKeepsFormulasOut(t *testing.T) {
 		t.Errorf("formula not neutralised:\n%s", buf.String())
 	}
 }
+
+// TestUnknownCountry: ZZ, what probes write when they do not know their
+// country, can be reported on and reads as a place in sentences.
+func TestUnknownCountry(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	req := Request{Kind: KindCountry, CC: "zz", Since: day("2026-11-01"), Until: day("2026-11-02")}
+	if err := req.Validate(); err != nil || req.CC != "ZZ" {
+		t.Fatalf("Validate: %v (%q)", err, req.CC)
+	}
+	if got := CountryName("ZZ"); got != "an unknown country" {
+		t.Errorf("CountryName(ZZ) = %q", got)
+	}
+}

@@ -21,8 +21,15 @@ var countryNames = func() map[string]string {
 			names[code] = strings.ReplaceAll(name, "&", "and")
 		}
 	}
+	// ZZ is what probes (sonde's and OONI's) write when they do not know
+	// their country; ISO 3166 leaves it for such use. A report on those
+	// measurements (and on the censorship lab's mixed scenario) needs it.
+	names[UnknownCountry] = "an unknown country"
 	return names
 }()
+
+// UnknownCountry is the code of measurements whose country is unknown.
+const UnknownCountry = "ZZ"
 
 // CountryName returns the English name of an ISO 3166 alpha-2 code, or the
 // code itself when unknown.
