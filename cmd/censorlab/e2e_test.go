@@ -32,19 +32,22 @@ var (
 	buildErr  error
 )
 
-// binaries builds the real probe, collector and analysis once per test
-// binary and returns their directory.
+// binaries builds the real probe, collector, analysis and censorlab once
+// per test binary and returns their directory (readable by all, for
+// TestDemoWithoutRoot).
 func binaries(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		if binDir, buildErr = os.MkdirTemp("", "sonde-e2e-bin-"); buildErr != nil {
 			return
 		}
-		cmd := exec.Command("go", "build", "-o", binDir+"/", "../probe", "../collector", "../analysis")
+		cmd := exec.Command("go", "build", "-o", binDir+"/", "../probe", "../collector", "../analysis", ".")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+			return
 		}
+		buildErr = os.Chmod(binDir, 0o755)
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)
@@ -101,7 +104,7 @@ func runScenario(t *testing.T, bin string, sc *scenario.Scenario) {
 	defer st.stop()
 	up := time.Since(start)
 	var probeOut bytes.Buffer
-	_, n, err := st.measure(ctx, sc, probeOutput{Stdout: &probeOut, Stderr: &probeOut, Quiet: true})
+	n, err := st.measure(ctx, sc, 1, probeOutput{Stdout: &probeOut, Stderr: &probeOut, Quiet: true})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, probeOut.String())
 	}

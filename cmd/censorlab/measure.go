@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/sonde-project/sonde/internal/lab/scenario"
 	"github.com/sonde-project/sonde/internal/lab/sites"
@@ -90,7 +91,7 @@ func writeTestList(path string, targets []scenario.Target) error {
 // probeOutput says where the probe's output goes.
 type probeOutput struct {
 	// Stdout receives the summary, Stderr the progress display and
-	// errors.
+	// errors, of the first probe.
 	Stdout, Stderr io.Writer
 	// Quiet turns the progress display off.
 	Quiet bool
@@ -100,35 +101,73 @@ type probeOutput struct {
 
 // measure runs the real probe on the lab's probe host over the
 // scenario's targets, one run per test, uploading to the collector, and
-// returns the results file and how many measurements it holds.
-func (s *stack) measure(ctx context.Context, sc *scenario.Scenario, out probeOutput) (string, int, error) {
-	results := filepath.Join(s.cfg.Dir, "results.jsonl")
-	home := filepath.Join(s.cfg.Dir, "probe-home")
+// returns how many measurements the runs wrote. With probes > 1, that
+// many probes (each with its own directory and results file, like
+// volunteers on the same network) measure at once; only the first shows
+// its output.
+func (s *stack) measure(ctx context.Context, sc *scenario.Scenario, probes int, out probeOutput) (int, error) {
+	probes = max(probes, 1)
 	for _, g := range groupByTest(sc) {
 		list := filepath.Join(s.cfg.Dir, "targets-"+g.Test+".csv")
 		if err := writeTestList(list, g.Targets); err != nil {
-			return "", 0, err
+			return 0, err
 		}
 		if out.Before != nil {
 			out.Before(g)
 		}
-		args := []string{"run", "-t", g.Test, "-f", list, "-o", results, "--yes",
-			"--collector", s.CollectorURL, "--ca-file", s.lab.CAPath,
-			"--resolver", "udp://" + sites.Resolver.String() + ":53",
-			"--step-timeout", "3s", "--parallel", "8",
-			"--probe-cc", sc.Country, "--probe-asn", labASN, "--probe-network-name", "sonde censorship lab"}
-		if out.Quiet {
-			args = append(args, "--quiet")
+		errs := make([]error, probes)
+		outputs := make([]bytes.Buffer, probes)
+		var wg sync.WaitGroup
+		for i := range probes {
+			stdout, stderr := io.Writer(&outputs[i]), io.Writer(&outputs[i])
+			if i == 0 {
+				stdout, stderr = out.Stdout, out.Stderr
+			}
+			wg.Add(1)
+			go func() { // owned by measure, which waits for every run
+				defer wg.Done()
+				errs[i] = s.runProbe(ctx, i, g.Test, list, sc, stdout, stderr, out.Quiet || i > 0)
+			}()
 		}
-		cmd := exec.Command(filepath.Join(s.cfg.Bin, "probe"), args...)
-		cmd.Env = append(os.Environ(), "SONDE_PROBE_HOME="+home)
-		cmd.Stdout, cmd.Stderr = out.Stdout, out.Stderr
-		if err := s.lab.RunInProbe(ctx, cmd); err != nil {
-			return "", 0, fmt.Errorf("probe run -t %s: %w", g.Test, err)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				return 0, fmt.Errorf("probe %d: run -t %s: %w\n%s", i+1, g.Test, err, outputs[i].String())
+			}
 		}
 	}
-	n, err := countLines(results)
-	return results, n, err
+	total := 0
+	for i := range probes {
+		n, err := countLines(s.resultsPath(i))
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
+}
+
+func (s *stack) resultsPath(probe int) string {
+	if probe == 0 {
+		return filepath.Join(s.cfg.Dir, "results.jsonl")
+	}
+	return filepath.Join(s.cfg.Dir, fmt.Sprintf("results-%d.jsonl", probe+1))
+}
+
+// runProbe runs one probe binary on the probe host over a test list.
+func (s *stack) runProbe(ctx context.Context, probe int, test, list string, sc *scenario.Scenario, stdout, stderr io.Writer, quiet bool) error {
+	args := []string{"run", "-t", test, "-f", list, "-o", s.resultsPath(probe), "--yes",
+		"--collector", s.CollectorURL, "--ca-file", s.lab.CAPath,
+		"--resolver", "udp://" + sites.Resolver.String() + ":53",
+		"--step-timeout", "3s", "--parallel", "8",
+		"--probe-cc", sc.Country, "--probe-asn", labASN, "--probe-network-name", "sonde censorship lab"}
+	if quiet {
+		args = append(args, "--quiet")
+	}
+	cmd := exec.Command(filepath.Join(s.cfg.Bin, "probe"), args...)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("SONDE_PROBE_HOME=%s/probe-home-%d", s.cfg.Dir, probe+1))
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	return s.lab.RunInProbe(ctx, cmd)
 }
 
 // countLines counts the measurements of a results file.

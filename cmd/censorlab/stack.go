@@ -115,6 +115,7 @@ control_helper:
   serve: true
   allow_prefixes: [%s]
   dns_servers: ["%s:53"]
+  max_concurrency: 256
 research: {serve: true}
 shutdown_timeout: 20s
 log_level: info

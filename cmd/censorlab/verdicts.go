@@ -102,15 +102,10 @@ func writeVerdictTable(w io.Writer, sc *scenario.Scenario, verdicts []verdict.Ve
 	fmt.Fprintln(tw, "TARGET\tTEST\tEXPECTED\tGOT\t\tWHY")
 	for _, t := range sc.Targets {
 		want := expectString(t.Expect.Blocking.String(), t.Expect.Confidence)
-		got, why := "no verdict", ""
-		if vs := byKey[t.TestName()+" "+strings.TrimSuffix(t.URL, "/")]; len(vs) > 0 {
-			got = expectString(scenario.Blocking{Blocking: vs[0].Blocking}.String(), string(vs[0].Confidence))
-			why = vs[0].Explanation
-			if t.Expect.Accessible != nil {
-				want += accessibleWord(t.Expect.Accessible)
-				got += accessibleWord(vs[0].Accessible)
-			}
+		if t.Expect.Accessible != nil {
+			want += accessibleWord(t.Expect.Accessible)
 		}
+		got, why := summarize(t, byKey[t.TestName()+" "+strings.TrimSuffix(t.URL, "/")])
 		mark := "ok"
 		if bad[t.TestName()+" "+t.URL] {
 			mark = "MISMATCH"
@@ -132,6 +127,39 @@ func writeVerdictTable(w io.Writer, sc *scenario.Scenario, verdicts []verdict.Ve
 		}
 	}
 	return mismatches
+}
+
+// summarize says what the verdicts of one target were ("dns/anomaly",
+// "dns/anomaly ×4, null/failure ×1") and the explanation to show: that of
+// a verdict that differs from the expectation, if any.
+func summarize(t scenario.Target, vs []verdict.Verdict) (got, why string) {
+	if len(vs) == 0 {
+		return "no verdict", ""
+	}
+	counts := map[string]int{}
+	var order []string
+	mismatched := false
+	for i, v := range vs {
+		s := expectString(scenario.Blocking{Blocking: v.Blocking}.String(), string(v.Confidence))
+		if t.Expect.Accessible != nil {
+			s += accessibleWord(v.Accessible)
+		}
+		if counts[s] == 0 {
+			order = append(order, s)
+		}
+		counts[s]++
+		if why == "" || (!mismatched && !t.Expect.Matches(&vs[i])) {
+			why, mismatched = v.Explanation, !t.Expect.Matches(&vs[i])
+		}
+	}
+	if len(vs) == 1 {
+		return order[0], why
+	}
+	parts := make([]string, len(order))
+	for i, s := range order {
+		parts[i] = fmt.Sprintf("%s ×%d", s, counts[s])
+	}
+	return strings.Join(parts, ", "), why
 }
 
 func expectString(blocking, confidence string) string {

@@ -57,7 +57,7 @@ func (s *Scenario) Compare(verdicts []verdict.Verdict) []Mismatch {
 			continue
 		}
 		for _, v := range got {
-			if !t.Expect.matches(v) {
+			if !t.Expect.Matches(v) {
 				out = append(out, Mismatch{Target: t, Got: v})
 			}
 		}
@@ -69,8 +69,9 @@ func key(test, input string) string {
 	return test + " " + strings.TrimSuffix(input, "/")
 }
 
-// matches says whether v is the expected verdict.
-func (e Expect) matches(v *verdict.Verdict) bool {
+// Matches says whether v is the expected verdict: the same blocking and
+// confidence, and accessibility when the expectation names it.
+func (e Expect) Matches(v *verdict.Verdict) bool {
 	if (Blocking{v.Blocking}).String() != e.Blocking.String() || string(v.Confidence) != e.Confidence {
 		return false
 	}
