@@ -172,13 +172,13 @@ func TestScenarioHelperSeesTheSite(t *testing.T) {
 // said of an http page, while an https page that loads is accessible.
 func TestOutcomesWithoutCensor(t *testing.T) {
 	w := wctest.NewWorld(t, "site.test. 60 IN A "+wctest.ProbeIP)
-	deadPort := wctest.ClosedPort(t)
+	deadPort := wctest.ClosedPort(t, wctest.ProbeIP)
 	site := targettest.NewHTTPServer(t, targettest.Website("sonde test site"))
 	_, sitePort, _ := net.SplitHostPort(site.Addr)
 	tlsSite := w.HTTPSSite("sonde test site", "", "site.test")
 	_, tlsPort, _ := net.SplitHostPort(tlsSite.Addr)
 	noHelper := w.Env(w.RealDNS.Addr)
-	noHelper.ControlURL = "http://127.0.0.1:" + wctest.ClosedPort(t) + "/"
+	noHelper.ControlURL = "http://127.0.0.1:" + wctest.ClosedPort(t, wctest.ProbeIP) + "/"
 	cases := []struct {
 		name, url   string
 		noControl   bool

@@ -23,6 +23,11 @@ const (
 	// HijackIP is where a lying resolver sends the probe by default: the
 	// censor's blockpage server, in the censor's network.
 	HijackIP = "127.0.0.3"
+	// SiteIP is where a scenario's site (behind its censor) listens. Not
+	// 127.0.0.1: OONI's DNS fingerprints list it (cl.dns_br_localhost, a
+	// common way to block with DNS), so a site there looks blocked to the
+	// analysis.
+	SiteIP = "127.0.0.4"
 	// SiteASN and CensorASN are the networks the helper reports for the
 	// sites' addresses and for HijackIP.
 	SiteASN   = 64500
@@ -43,8 +48,9 @@ const (
 
 // BlockpageHTML is what a censor serves instead of the page unless told
 // otherwise: small, with its own title and its own server's headers, as
-// real blockpages are, but matching no known fingerprint.
-const BlockpageHTML = `<html><head><title>Access Denied</title></head><body>This website is not accessible in your country.</body></html>`
+// real blockpages are, but matching no known fingerprint (the test of
+// cmd/analysis checks that).
+const BlockpageHTML = `<html><head><title>Notice</title></head><body>The page you asked for cannot be shown on this network.</body></html>`
 
 // IranBlockpageHTML is Iran's national blockpage as probes in Iran receive
 // it: an iframe to 10.10.34.34, which OONI's fingerprints ooni.ir_0 and

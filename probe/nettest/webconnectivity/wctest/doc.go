@@ -19,7 +19,7 @@
 // source address: the probe's connections leave from [ProbeIP]
 // (127.0.0.1) and the helper's from [ControlIP] (127.0.0.2,
 // controlhelper.Config.SourceAddr). The censor is a TCP relay listening on
-// ProbeIP in front of the real server: it applies its [Rule] to
+// [SiteIP] (127.0.0.4) in front of the real server: it applies its [Rule] to
 // connections from ProbeIP and relays every other one. A black hole is a
 // classic BPF filter on the listening socket that drops SYNs from ProbeIP
 // (Linux, unprivileged); elsewhere [CanBlackhole] is false.

@@ -60,7 +60,7 @@ func Build(t testing.TB, sc Scenario) *Setup {
 	t.Helper()
 	var zone []string
 	for _, n := range siteNames {
-		zone = append(zone, n+". 60 IN A "+ProbeIP)
+		zone = append(zone, n+". 60 IN A "+SiteIP)
 	}
 	w := NewWorld(t, zone...)
 	scheme := sc.Scheme
@@ -71,7 +71,7 @@ func Build(t testing.TB, sc Scenario) *Setup {
 	var upstream string
 	switch {
 	case sc.Down:
-		port = ClosedPort(t)
+		port = ClosedPort(t, SiteIP)
 	case scheme == "https":
 		var h3port string
 		if sc.H3 {
@@ -82,7 +82,7 @@ func Build(t testing.TB, sc Scenario) *Setup {
 		upstream = targettest.NewHTTPServer(t, targettest.Website("sonde test site")).Addr
 	}
 	if !sc.Down {
-		c := NewCensor(t, ProbeIP+":0", upstream, sc.Censor)
+		c := NewCensor(t, SiteIP+":0", upstream, sc.Censor)
 		_, port, _ = net.SplitHostPort(c.Addr)
 	}
 	probeDNS := w.RealDNS.Addr

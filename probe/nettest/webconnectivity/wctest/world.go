@@ -85,14 +85,14 @@ func (w *World) HTTPSSite(title, h3port string, names ...string) *targettest.Web
 }
 
 // H3Site serves targettest.Website(title) over HTTP/3 on a UDP port of
-// ProbeIP and returns the port; with dropProbe, datagrams from the probe
+// SiteIP and returns the port; with dropProbe, datagrams from the probe
 // are dropped (QUIC blocked).
 func (w *World) H3Site(title string, dropProbe bool, names ...string) string {
 	var lc net.ListenConfig
 	if dropProbe {
 		lc.Control = DropFrom(w.t, ProbeIP)
 	}
-	pc, err := lc.ListenPacket(context.Background(), "udp", ProbeIP+":0")
+	pc, err := lc.ListenPacket(context.Background(), "udp", SiteIP+":0")
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -107,10 +107,10 @@ func (w *World) H3Site(title string, dropProbe bool, names ...string) string {
 	return port
 }
 
-// ClosedPort returns a port of ProbeIP where nothing listens.
-func ClosedPort(t testing.TB) string {
+// ClosedPort returns a port of ip where nothing listens.
+func ClosedPort(t testing.TB, ip string) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", ProbeIP+":0")
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
 	if err != nil {
 		t.Fatal(err)
 	}
