@@ -29,7 +29,7 @@ type Server struct {
 
 	mu sync.Mutex
 	// CheckIn is the answer to check-in. Its ProbeIP is replaced by the
-	// client's address unless set.
+	// client's address, and its UTCTime by the server's clock, unless set.
 	CheckIn probeapi.CheckInResponse
 	// CheckInRaw, when not nil, is sent as the check-in answer instead.
 	CheckInRaw []byte
@@ -163,6 +163,9 @@ func (s *Server) checkIn(w http.ResponseWriter, r *http.Request) {
 	}
 	if resp.ProbeIP == "" {
 		resp.ProbeIP = strings.Trim(r.RemoteAddr[:strings.LastIndexByte(r.RemoteAddr, ':')], "[]")
+	}
+	if resp.UTCTime == "" {
+		resp.UTCTime = time.Now().UTC().Format(time.RFC3339)
 	}
 	writeJSON(w, 200, resp)
 }
