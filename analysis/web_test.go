@@ -47,7 +47,7 @@ func TestWebConnectivityScenarios(t *testing.T) {
 			Control: control([]string{"127.0.0.1"}, map[string]bool{"127.0.0.1:80": false}, 0, 0, "", failure.ConnectionRefused)},
 			want{verdict.StatusDown, verdict.OK, "false", "", ""}},
 		{"the same censor answer without the control's agreement", measurement.WebTestKeys{
-			Steps: measurement.Steps{Queries: []measurement.DNSQuery{aQuery("news.example", "127.0.0.1")}},
+			Steps:   measurement.Steps{Queries: []measurement.DNSQuery{aQuery("news.example", "127.0.0.1")}},
 			Control: okControl},
 			want{verdict.StatusBlocked, verdict.Anomaly, "dns", "cl.dns_br_localhost", "many filters use for blocked sites"}},
 		{"other addresses in the control's network (a CDN)", measurement.WebTestKeys{
