@@ -43,6 +43,9 @@ func analyzeWebConnectivity(c *msmt) {
 func (w *web) analyze() {
 	c, tk := w.c, w.tk
 	matches, _ := matchFingerprints(c.fp, &tk.Steps)
+	if tk.ControlFailure == nil {
+		matches = dropControlAgreed(matches, tk.Control)
+	}
 	if fingerprintVerdict(c, matches) {
 		w.blockpageThroughDNS()
 		return

@@ -39,6 +39,17 @@ func TestWebConnectivityScenarios(t *testing.T) {
 				Requests:   []measurement.HTTPTransaction{request("http://news.example/", 200, page, "")}},
 			Control: okControl},
 			want{verdict.StatusOK, verdict.OK, "false", "", "the page matches"}},
+		{"a censor-looking answer the control also got", measurement.WebTestKeys{
+			// 127.0.0.1 is in OONI's DNS fingerprints (cl.dns_br_localhost),
+			// but the uncensored control resolves the name to it too.
+			Steps: measurement.Steps{Queries: []measurement.DNSQuery{aQuery("news.example", "127.0.0.1")},
+				TCPConnect: []measurement.TCPConnect{connect("127.0.0.1", 80, failure.ConnectionRefused)}},
+			Control: control([]string{"127.0.0.1"}, map[string]bool{"127.0.0.1:80": false}, 0, 0, "", failure.ConnectionRefused)},
+			want{verdict.StatusDown, verdict.OK, "false", "", ""}},
+		{"the same censor answer without the control's agreement", measurement.WebTestKeys{
+			Steps:   measurement.Steps{Queries: []measurement.DNSQuery{aQuery("news.example", "127.0.0.1")}},
+			Control: okControl},
+			want{verdict.StatusBlocked, verdict.Anomaly, "dns", "cl.dns_br_localhost", "many filters use for blocked sites"}},
 		{"other addresses in the control's network (a CDN)", measurement.WebTestKeys{
 			Steps: measurement.Steps{Queries: []measurement.DNSQuery{{Hostname: "news.example", QueryType: "A",
 				Answers: []measurement.DNSAnswer{{AnswerType: "A", IPv4: "198.51.100.77", ASN: 64500}}}},

@@ -52,10 +52,13 @@ func ReadCategories(r io.Reader) (map[string]string, error) {
 			return nil, fmt.Errorf("test list: line %d has %d columns", line, len(rec))
 		}
 		u, err := url.Parse(strings.TrimSpace(rec[urlCol]))
-		if err != nil || u.Hostname() == "" {
-			return nil, fmt.Errorf("test list: line %d: %q is not a URL", line, clipText(rec[urlCol]))
+		var domain string
+		if err == nil {
+			domain = strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
 		}
-		domain := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+		if domain == "" {
+			return nil, fmt.Errorf("test list: line %d: %q is not a URL with a host name", line, clipText(rec[urlCol]))
+		}
 		if _, seen := out[domain]; !seen {
 			out[domain] = strings.ToUpper(strings.TrimSpace(rec[catCol]))
 		}

@@ -19,7 +19,7 @@ func TestReadCategories(t *testing.T) {
 	}
 	for in, want := range map[string]string{
 		"domain,category\nx.com,NEWS\n":       `test list: the header must name the "url" and "category_code" columns (Citizen Lab format)`,
-		"url,category_code\nnot a url,NEWS\n": `test list: line 2: "not a url" is not a URL`,
+		"url,category_code\nnot a url,NEWS\n": `test list: line 2: "not a url" is not a URL with a host name`,
 		"url,category_code\nhttps://x.com/\n": "test list: line 2 has 1 columns",
 		"":                                    "test list: EOF",
 	} {

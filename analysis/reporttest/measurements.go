@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/sonde-project/sonde/analysis"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -133,7 +134,7 @@ func Verdict(o Outcome) verdict.Verdict {
 	v := verdict.Verdict{
 		MeasurementUID: o.UID, Input: Input(o.Domain), Domain: o.Domain, TestName: "web_connectivity",
 		ProbeCC: CC, ProbeASN: o.ASN, MeasurementStartTime: measurement.FormatTime(o.At),
-		Confidence: o.Confidence, AnalysisVersion: 1,
+		Confidence: o.Confidence, AnalysisVersion: analysis.Version,
 	}
 	yes, no := true, false
 	switch o.Confidence {

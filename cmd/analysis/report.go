@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -51,13 +50,8 @@ func runReport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		fmt.Fprint(fs.Output(), reportHelp)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return 2
+	if ok, code := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "analysis report: "+format+"\n", a...)

@@ -138,6 +138,14 @@ Other
   --quiet              no progress display, only the summary
   -v                   debug log on the error output
 
+Times
+  Measurement times are UTC by this computer's clock. When it uploads, the
+  probe compares that clock with the collector's at check-in: if it is off by
+  more than a minute, the times it writes are corrected and the correction is
+  recorded (annotation clock_correction_seconds). With --no-upload nothing
+  checks the clock: set it right (NTP), or a collector may refuse the results
+  when you upload them later.
+
 Examples
   probe run -t web_connectivity -i https://example.org/ -o results.jsonl --no-upload
   probe run -t web_connectivity -f ir.csv -o results.jsonl --collector https://collector.example.org

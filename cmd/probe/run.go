@@ -53,10 +53,11 @@ func (a *app) run(ctx context.Context, args []string) int {
 
 // plan is everything a run needs, made ready by prepare.
 type plan struct {
-	cfg      runner.Config
-	session  *session // nil with --no-upload
-	scrubbed []string // where the scrubbed addresses come from
-	dropped  int      // targets dropped by category opt-outs
+	cfg       runner.Config
+	session   *session // nil with --no-upload
+	scrubbed  []string // where the scrubbed addresses come from
+	dropped   int      // targets dropped by category opt-outs
+	clockNote string   // the clock's correction, when there is one
 }
 
 func (p *plan) close() {
@@ -106,7 +107,8 @@ func (a *app) prepare(ctx context.Context, o *runOptions) (*plan, error) {
 			return nil, err
 		}
 		p.session.apply(&p.cfg, o, optOut, &p.dropped)
-		if err := p.session.openReports(ctx, &p.cfg, a.now()); err != nil {
+		p.cfg.Now, p.clockNote = a.correctClock(p)
+		if err := p.session.openReports(ctx, &p.cfg, p.cfg.Now()); err != nil {
 			return nil, err
 		}
 	}
@@ -251,6 +253,9 @@ func (a *app) watchSignals(sigs <-chan os.Signal, done <-chan struct{}, stop, ab
 
 // announce says what is about to happen.
 func (a *app) announce(o *runOptions, p *plan) {
+	if p.clockNote != "" {
+		fmt.Fprintln(a.stderr, p.clockNote)
+	}
 	if o.quiet {
 		return
 	}
@@ -268,4 +273,5 @@ func (a *app) announce(o *runOptions, p *plan) {
 	if p.session == nil {
 		fmt.Fprintln(a.stderr, "Nothing is uploaded (--no-upload).")
 	}
+
 }

@@ -32,6 +32,10 @@ type session struct {
 	proxied  bool
 	backoff  upload.Backoff
 	uploaded upload.Stats
+	// clockOffset is the collector's clock minus this computer's, as the
+	// check-in showed it; clockErr says why it is unknown.
+	clockOffset time.Duration
+	clockErr    error
 }
 
 // connect returns a client for the collector in the flags or the config,
@@ -78,6 +82,7 @@ func (a *app) startSession(ctx context.Context, o *runOptions, cf *config.File, 
 		return nil, err
 	}
 	s := &session{client: c, uploads: c, proxied: o.proxy != "" || cf.Proxy != "", backoff: a.backoff}
+	sent := a.now()
 	s.checkIn, err = c.CheckIn(ctx, probeapi.CheckInRequest{
 		SoftwareName: version.Name, SoftwareVersion: version.String(), Platform: runtime.GOOS,
 		ProbeCC: o.probeCC, ProbeASN: o.probeASN, RunType: "manual", CategoriesOptOut: optOut,
@@ -85,6 +90,7 @@ func (a *app) startSession(ctx context.Context, o *runOptions, cf *config.File, 
 	if err != nil {
 		return nil, fmt.Errorf("check-in with the collector: %w", err)
 	}
+	s.clockOffset, s.clockErr = collectorclient.ClockOffset(s.checkIn.UTCTime, sent, a.now())
 	if other := s.checkIn.Conf.Collector; other != "" && other != c.BaseURL {
 		up := *c
 		up.BaseURL = other

@@ -2,11 +2,14 @@
 // real net/http server on loopback that speaks the probeapi paths
 // (register, check-in, open/submit/close report, batch submit), stores
 // measurements by content (a re-upload is a duplicate, as in the real
-// collector), and misbehaves on demand: it cuts connections before or
-// after storing, answers 503, or lacks the batch path.
+// collector), records every request exactly as received, and misbehaves
+// on demand: it cuts connections before or after storing, answers 503,
+// or lacks the batch path. [SOCKS5] is a proxy that records every byte
+// sent through it.
 package collectortest
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -29,7 +32,7 @@ type Server struct {
 
 	mu sync.Mutex
 	// CheckIn is the answer to check-in. Its ProbeIP is replaced by the
-	// client's address unless set.
+	// client's address, and its UTCTime by the server's clock, unless set.
 	CheckIn probeapi.CheckInResponse
 	// CheckInRaw, when not nil, is sent as the check-in answer instead.
 	CheckInRaw []byte
@@ -56,6 +59,14 @@ type Server struct {
 
 	ackDelivered   map[string]bool // content hash → an acknowledgement was sent
 	resentAfterAck []string
+	recorded       []Request
+}
+
+// Request is a request as the server received it.
+type Request struct {
+	Method, Path string
+	Header       http.Header
+	Body         []byte
 }
 
 // New starts a collector; it stops at the end of the test.
@@ -71,9 +82,33 @@ func New(t testing.TB) *Server {
 	mux.HandleFunc("POST "+probeapi.PathSubmit, s.submit)
 	mux.HandleFunc("POST "+probeapi.PathCloseReport, s.closeReport)
 	mux.HandleFunc("POST "+probeapi.PathBatchSubmit, s.batch)
-	s.Server = httptest.NewServer(mux)
+	s.Server = httptest.NewServer(s.record(mux))
 	t.Cleanup(s.Close)
 	return s
+}
+
+// record keeps a copy of every request, its body read whole (up to 64
+// MiB), before handing it on.
+func (s *Server) record(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<20))
+		if err != nil {
+			writeJSON(w, 413, probeapi.Error{Error: err.Error()})
+			return
+		}
+		s.mu.Lock()
+		s.recorded = append(s.recorded, Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
+		s.mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Recorded returns every request received so far, in order.
+func (s *Server) Recorded() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.recorded...)
 }
 
 // Hash is the content hash the server dedupes by.
@@ -163,6 +198,9 @@ func (s *Server) checkIn(w http.ResponseWriter, r *http.Request) {
 	}
 	if resp.ProbeIP == "" {
 		resp.ProbeIP = strings.Trim(r.RemoteAddr[:strings.LastIndexByte(r.RemoteAddr, ':')], "[]")
+	}
+	if resp.UTCTime == "" {
+		resp.UTCTime = time.Now().UTC().Format(time.RFC3339)
 	}
 	writeJSON(w, 200, resp)
 }
