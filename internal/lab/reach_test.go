@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/sonde-project/sonde/internal/lab/check"
-	"github.com/sonde-project/sonde/internal/lab/scenario"
 	"github.com/sonde-project/sonde/internal/lab/sites"
 )
 
@@ -23,16 +22,7 @@ import (
 // reaches ClickHouse), the listener exists only inside the lab, and Close
 // tears it down with a connection still open.
 func TestForwardReachesTheHost(t *testing.T) {
-	needRoot(t)
-	s, err := scenario.LoadShipped("mixed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := Start(ctxT(t, time.Minute), Config{Scenario: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := privateLab(t)
 	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "<html><head><title>on the host</title></head></html>")
 	}))
