@@ -55,13 +55,13 @@ func binaries(t *testing.T) string {
 	return binDir
 }
 
-// needLab fails (or, with -short, skips) when the lab cannot run here.
+// needLab skips with -short, and fails when the lab cannot run here.
 func needLab(t *testing.T) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: end to end, this test needs root, the lab and ClickHouse")
+	}
 	if err := netns.Check(); err != nil {
-		if testing.Short() {
-			t.Skipf("-short: %v", err)
-		}
 		t.Fatalf("the end-to-end tests need root, ip, nft and tc (go test -short skips them): %v", err)
 	}
 }
