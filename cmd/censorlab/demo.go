@@ -58,11 +58,15 @@ func demoCmd(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	_, err := runDemo(ctx, cfg)
-	if ctx.Err() != nil {
+	if err != nil && ctx.Err() != nil {
 		fmt.Fprintln(out, "\nInterrupted: the lab, the collector and ClickHouse were stopped and removed.")
+		return errInterrupted
 	}
 	return err
 }
+
+// errInterrupted ends a demo stopped by Ctrl-C (exit status 130).
+var errInterrupted = errors.New("interrupted")
 
 // errDemoNeeds is the error of a machine the demo cannot run on.
 var errDemoNeeds = errors.New("the demo cannot run on this machine")

@@ -64,6 +64,9 @@ Usage:
 func main() {
 	lab.Child() // the lab re-executes this binary for its own programs
 	if err := run(os.Args[1:], os.Stdout); err != nil {
+		if errors.Is(err, errInterrupted) {
+			os.Exit(130) // Ctrl-C, said and cleaned up
+		}
 		fmt.Fprintln(os.Stderr, "censorlab:", err)
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
