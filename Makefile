@@ -7,8 +7,8 @@
 GO        ?= go
 BIN       := bin
 DIST      := dist
-GOFLAGS_BUILD := -trimpath -ldflags "-s -w -X github.com/sonde-project/sonde/internal/version.Version=$(VERSION)"
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+GOFLAGS_BUILD := -trimpath -ldflags "-s -w -X github.com/sonde-project/sonde/internal/version.Version=$(VERSION)"
 # The probe is one static binary for every platform volunteers use.
 PROBE_PLATFORMS := linux/amd64 linux/arm64 linux/arm darwin/amd64 darwin/arm64 windows/amd64
 # How long each fuzz target runs in `make test` (the seed corpora always run).
@@ -69,6 +69,25 @@ check: deps $(STATICCHECK)
 	$(STATICCHECK) ./...
 	$(GO) generate ./... && git diff --exit-code --stat
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+# demo: sonde end to end in the censorship lab (root): installs what is
+# missing, builds, then runs a private ClickHouse, the lab with the mixed
+# scenario, the collector and the probe; prints the verdicts and the
+# country report and, on its last line, the HTML report's path (in out/).
+# Everything else is removed when it ends, also on Ctrl-C.
+DEMO_SCENARIO ?= mixed
+demo:
+	@command -v $(GO) >/dev/null 2>&1 || { echo "make demo needs Go (https://go.dev/dl/) to build sonde." >&2; exit 1; }
+	@if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "make demo runs the censorship lab (Linux network namespaces), a private ClickHouse," >&2; \
+	  echo "the collector and the probe on this machine: it needs root. Run:  sudo make demo" >&2; \
+	  scripts/deps.sh demo >/dev/null 2>&1 || scripts/deps.sh demo || true; \
+	  exit 1; \
+	fi
+	@scripts/deps.sh demo
+	@mkdir -p $(BIN)
+	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $(BIN)/ ./cmd/probe ./cmd/collector ./cmd/analysis ./cmd/censorlab
+	@$(BIN)/censorlab demo --scenario $(DEMO_SCENARIO) --bin $(BIN) --out out
 
 # Benchmarks: each area adds its own bench-<area> target in mk/<area>.mk
 # and appends it to BENCHES.

@@ -15,7 +15,7 @@ import (
 // Version is the version of the rules. It is stored in every verdict
 // (analysis_version) and bumped whenever a rule changes, so that stored
 // verdicts of an older version can be recomputed.
-const Version = 1
+const Version = 3
 
 // Config configures an Analyzer. The zero value uses the embedded
 // fingerprints.

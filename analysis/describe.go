@@ -126,8 +126,12 @@ func possessive(name string) string {
 
 // dnsFingerprintSentence explains a DNS answer that matched f.
 func dnsFingerprintSentence(host, answer string, f *Fingerprint, probeCC string) string {
-	return fmt.Sprintf("The DNS answer for %s was %s, the address %s uses for blocked sites.",
-		host, answer, fingerprintOwner(f, probeCC))
+	verb := "uses"
+	if f.Scope == "vbw" { // "many filters"
+		verb = "use"
+	}
+	return fmt.Sprintf("The DNS answer for %s was %s, the address %s %s for blocked sites.",
+		host, answer, fingerprintOwner(f, probeCC), verb)
 }
 
 // httpFingerprintSentence explains a blockpage that matched f.

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"net"
+	"slices"
 	"strconv"
 
 	"github.com/sonde-project/sonde/internal/failure"
@@ -55,6 +56,24 @@ func matchFingerprints(fp *Fingerprints, s *measurement.Steps) (blocking, falseP
 		}
 	}
 	return blocking, falsePos
+}
+
+// dropControlAgreed removes the DNS matches of addresses the control also
+// resolved: an address the uncensored vantage point gets is the site's
+// own, however much it looks like a censor's answer (127.0.0.1 is both a
+// Brazilian ISP's block answer and what some names really resolve to).
+func dropControlAgreed(matches []fpMatch, ctrl *measurement.ControlResponse) []fpMatch {
+	if ctrl == nil || len(ctrl.DNS.Addrs) == 0 {
+		return matches
+	}
+	out := matches[:0:0]
+	for _, m := range matches {
+		if m.step == "dns" && slices.Contains(ctrl.DNS.Addrs, m.observed) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // responseHeaders returns headers_list when the probe wrote it, and the

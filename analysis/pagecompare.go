@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"maps"
 	"strings"
 
 	"github.com/sonde-project/sonde/internal/measurement"
@@ -60,31 +61,36 @@ var commonHeaders = map[string]bool{
 	"content-length": true, "connection": true, "transfer-encoding": true, "keep-alive": true,
 }
 
-// headersMatch reports whether the probe's and the control's answers share
-// their uncommon headers: some in common, or none on either side.
+// hopByHop are headers that transports add or remove on the way: they
+// are not part of what a server answered.
+var hopByHop = map[string]bool{"connection": true, "keep-alive": true, "transfer-encoding": true, "proxy-connection": true}
+
+// headersMatch follows OONI's rule: the probe's and the control's answers
+// match when they share an uncommon header, or when they carry the same
+// header names. Two bare answers, with no uncommon header on either side
+// but different names (an injected page without the server's Date and
+// Server), do not match. Framing headers such as Content-Length, which
+// every server and every injector sends, are common here, unlike in
+// OONI's list.
 func headersMatch(probe []measurement.HTTPHeader, control map[string]string) bool {
 	if len(control) == 0 {
 		return false
 	}
-	pset := map[string]bool{}
+	pset, cset := map[string]bool{}, map[string]bool{}
 	for _, h := range probe {
-		if k := strings.ToLower(h.Key); !commonHeaders[k] {
+		if k := strings.ToLower(h.Key); !hopByHop[k] {
 			pset[k] = true
 		}
 	}
-	cset := map[string]bool{}
 	for k := range control {
-		if k := strings.ToLower(k); !commonHeaders[k] {
+		if k := strings.ToLower(k); !hopByHop[k] {
 			cset[k] = true
 		}
 	}
-	if len(pset) == 0 && len(cset) == 0 {
-		return true
-	}
 	for k := range pset {
-		if cset[k] {
+		if cset[k] && !commonHeaders[k] {
 			return true
 		}
 	}
-	return false
+	return maps.Equal(pset, cset)
 }

@@ -43,7 +43,11 @@ func analyzeWebConnectivity(c *msmt) {
 func (w *web) analyze() {
 	c, tk := w.c, w.tk
 	matches, _ := matchFingerprints(c.fp, &tk.Steps)
+	if tk.ControlFailure == nil {
+		matches = dropControlAgreed(matches, tk.Control)
+	}
 	if fingerprintVerdict(c, matches) {
+		w.blockpageThroughDNS()
 		return
 	}
 	for _, f := range []*string{tk.DNSExperimentFailure, tk.HTTPExperimentFailure, tk.ControlFailure} {
@@ -69,6 +73,42 @@ func (w *web) analyze() {
 		return
 	}
 	w.withControl()
+}
+
+// blockpageThroughDNS re-reads a blockpage verdict. When the page came
+// from an address only the probe's resolver gave (the control resolved
+// the name to other addresses, in other networks), the censor's resolver
+// sent the probe to its blockpage server (Iran's 10.10.34.34 and the
+// like): the blocking happened at the DNS. OONI's web_connectivity names
+// the first layer that differs from the control, so the method becomes
+// dns; the fingerprint still gives the confidence.
+func (w *web) blockpageThroughDNS() {
+	c, tk := w.c, w.tk
+	if c.m.Blocking.Method != measurement.BlockingHTTPDiff || tk.ControlFailure != nil ||
+		tk.Control == nil || !controlHasData(tk.Control) {
+		return
+	}
+	w.ctrl = tk.Control
+	w.probeAddrs = answerAddrs(tk.Queries, w.host)
+	w.ctrlAddrs = onlyIPs(w.ctrl.DNS.Addrs)
+	w.checkDNSConsistency()
+	if !w.dnsSuspect {
+		return
+	}
+	c.m.Blocking = measurement.BlockedBy(measurement.BlockingDNS)
+	dns := verdict.Evidence{Step: "dns", Target: w.host, Observed: strings.Join(w.probeAddrs, ", "),
+		Expected: strings.Join(w.ctrlAddrs, ", "), Note: "the blockpage came from this address, which only the probe's resolver gave"}
+	c.m.Evidence = append([]verdict.Evidence{dns}, c.m.Evidence...)
+	c.m.Explanation = fmt.Sprintf("The DNS answer for %s was %s, not the site's addresses (%s); %s",
+		w.host, dns.Observed, dns.Expected, lowerFirst(c.m.Explanation))
+}
+
+// lowerFirst lowers the first letter of a sentence that goes on another.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 func controlHasData(c *measurement.ControlResponse) bool {

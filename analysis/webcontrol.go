@@ -58,6 +58,7 @@ func (w *web) withControl() {
 		w.blocked(measurement.BlockingQUIC, quicFailed[0], fmt.Sprintf(
 			"The QUIC (HTTP/3) handshake to %s failed (%s), while the control completed it.",
 			targetName(c, quicFailed[0]), describeFailure(quicFailed[0].failure)))
+		w.stillLoadedOverTCP()
 		return
 	}
 	w.compareHTTP()
@@ -214,4 +215,22 @@ func httpFailureMethodFor(f stepFailure) string {
 		return measurement.BlockingTCPIP
 	}
 	return measurement.BlockingHTTPFailure
+}
+
+// stillLoadedOverTCP: with only QUIC blocked, a page that loaded over
+// HTTPS (its certificate proves it came from the site) means the site is
+// still accessible: HTTP/3 is blocked, the site is not.
+func (w *web) stillLoadedOverTCP() {
+	v := w.c.m
+	if v.Status != verdict.StatusBlocked {
+		return
+	}
+	for _, r := range w.tk.Requests {
+		if r.Failure == nil && r.Response.Code > 0 && isHTTPS(r.Request.URL) {
+			yes := true
+			v.Accessible = &yes
+			v.Explanation += fmt.Sprintf(" The page %s still loaded over HTTPS: HTTP/3 is blocked, the site is not.", r.Request.URL)
+			return
+		}
+	}
 }

@@ -106,10 +106,10 @@ func (w *web) httpFailed(f stepFailure, r *measurement.HTTPTransaction) {
 }
 
 // pageMatches applies OONI's rule: same status code, and the same body
-// length (within 30%), or the same uncommon headers, or the same title.
-// The probe's own comparisons are used when it recorded them (it saw the
-// whole body; the archived one may be truncated); otherwise they are
-// computed here.
+// length (within 30%), or the same headers (see headersMatch), or the same
+// title. The probe's own body and title comparisons are used when it
+// recorded them (it saw the whole body; the archived one may be
+// truncated); otherwise they are computed here.
 func (w *web) pageMatches(r *measurement.HTTPTransaction) (bool, string, string) {
 	ctrl := &w.ctrl.HTTPRequest
 	resp := &r.Response
@@ -132,8 +132,10 @@ func (w *web) pageMatches(r *measurement.HTTPTransaction) (bool, string, string)
 	} else if !resp.BodyIsTruncated && ctrl.BodyLength > 0 {
 		body = proportion(int64(len(resp.Body)), ctrl.BodyLength) > 0.7
 	}
+	// Headers are archived whole, so they are compared here, with this
+	// analysis' list of common headers, unless the archive lacks them.
 	headers := headersMatch(responseHeaders(resp), ctrl.Headers)
-	if w.tk.HeadersMatch != nil {
+	if w.tk.HeadersMatch != nil && (len(responseHeaders(resp)) == 0 || len(ctrl.Headers) == 0) {
 		headers = *w.tk.HeadersMatch
 	}
 	titles := titlesMatch(title, ctrl.Title)

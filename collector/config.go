@@ -52,6 +52,9 @@ type Config struct {
 	// ControlHelper is the web_connectivity control helper handed to
 	// probes. OPTIONAL.
 	ControlHelper ControlHelperConfig `yaml:"control_helper"`
+	// Research is the researcher API (/api/v1/ GET paths) and the live
+	// report pages (/reports/).
+	Research ResearchConfig `yaml:"research"`
 	// ExtraTestNames are accepted besides the built-in list. OPTIONAL.
 	ExtraTestNames []string `yaml:"extra_test_names"`
 	// ShutdownTimeout bounds the graceful shutdown. OPTIONAL: 30s.
@@ -241,6 +244,16 @@ type CheckInConfig struct {
 	// citizenlab/test-lists, or its lists/ folder) that the binary hands
 	// targets from. OPTIONAL: without it check-ins carry no targets.
 	TestLists string `yaml:"test_lists"`
+}
+
+// ResearchConfig configures the researcher API and the report pages.
+type ResearchConfig struct {
+	// Serve turns them on. OPTIONAL: false.
+	Serve bool `yaml:"serve"`
+	// QueryTime bounds each query, on ClickHouse and here. OPTIONAL: 20s.
+	QueryTime time.Duration `yaml:"query_time"`
+	// MaxExportDays bounds the period of one bulk export. OPTIONAL: 31.
+	MaxExportDays int `yaml:"max_export_days"`
 }
 
 // ControlHelperConfig says where the control helper is.

@@ -122,6 +122,12 @@ func (c Config) Validate() error {
 			bad("control_helper.dns_servers", "%q is not an ip:port address", a)
 		}
 	}
+	if c.Research.QueryTime < 0 {
+		bad("research.query_time", "must not be negative")
+	}
+	if c.Research.MaxExportDays < 0 {
+		bad("research.max_export_days", "must not be negative")
+	}
 	if c.ControlHelper.MaxConcurrency < 0 {
 		bad("control_helper.max_concurrency", "must not be negative")
 	}

@@ -48,6 +48,9 @@ func (s *Service) routes() http.Handler {
 		// OONI's probes post control requests to the helper's root.
 		mux.Handle("POST /{$}", th)
 	}
+	if s.deps.Research != nil {
+		s.deps.Research.Register(mux)
+	}
 	mux.Handle("/", s.instrument("not-found", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: see the collector's README for the API")
 	}))

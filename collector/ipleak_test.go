@@ -61,23 +61,41 @@ func netns(t *testing.T) string {
 }
 
 // inNetns runs fn on a thread moved into the namespace: sockets fn
-// creates belong to it. The thread is never given back to the runtime
-// (its goroutine ends locked, so the thread exits).
+// creates belong to it. The thread is moved back before it is given back
+// to the runtime; it must not end with its goroutine, because a thread's
+// exit kills the children it started with Pdeathsig (the tests' private
+// ClickHouse server, for one).
 func inNetns(name string, fn func()) error {
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
+		home, err := os.Open("/proc/thread-self/ns/net")
+		if err != nil {
+			runtime.UnlockOSThread()
+			errc <- err
+			return
+		}
+		defer home.Close()
 		f, err := os.Open(filepath.Join("/var/run/netns", name))
 		if err != nil {
+			runtime.UnlockOSThread()
 			errc <- err
 			return
 		}
 		defer f.Close()
 		if err := unix.Setns(int(f.Fd()), unix.CLONE_NEWNET); err != nil {
+			runtime.UnlockOSThread()
 			errc <- fmt.Errorf("setns: %w", err)
 			return
 		}
 		fn()
+		if err := unix.Setns(int(home.Fd()), unix.CLONE_NEWNET); err != nil {
+			// Stuck in the namespace: the thread must die with this
+			// goroutine (still locked) rather than serve others.
+			errc <- fmt.Errorf("setns back: %w", err)
+			return
+		}
+		runtime.UnlockOSThread()
 		errc <- nil
 	}()
 	return <-errc

@@ -32,6 +32,9 @@ type Deps struct {
 	Targets Targets
 	// ControlHelper is served at control_helper.path when set.
 	ControlHelper http.Handler
+	// Research adds the researcher API and the report pages
+	// (collector/researchapi) to the collector's routes.
+	Research interface{ Register(*http.ServeMux) }
 	// Logger. Default: none.
 	Logger *slog.Logger
 	// Now. Default: time.Now.

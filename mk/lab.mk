@@ -1,6 +1,6 @@
 # The censorship lab (internal/lab, cmd/censorlab). Needs root.
 
-.PHONY: lab-up lab-down lab-test bench-lab
+.PHONY: lab-up lab-down lab-test e2e bench-lab
 
 # lab-up: start the lab with SCENARIO (default mixed) until Ctrl-C.
 SCENARIO ?= mixed
@@ -19,6 +19,11 @@ lab-down:
 lab-test:
 	@scripts/deps.sh lab
 	$(GO) test -count=1 ./internal/lab/... ./cmd/censorlab/...
+
+# e2e: every shipped scenario end to end, and the demo's tests (root).
+e2e:
+	@scripts/deps.sh demo
+	$(GO) test -count=1 -v -run 'EndToEnd|Demo' ./cmd/censorlab/
 
 BENCHES += bench-lab
 bench-lab:

@@ -9,7 +9,7 @@ want=("$@")
 
 # command:package pairs per need.
 declare -A needs=(
-  [test]="clickhouse-server:clickhouse-server clickhouse-client:clickhouse-client ip:iproute2 nft:nftables tc:iproute2"
+  [test]="clickhouse-server:clickhouse-server clickhouse-client:clickhouse-client ip:iproute2 nft:nftables tc:iproute2 chromium:chromium"
   [demo]="clickhouse-server:clickhouse-server clickhouse-client:clickhouse-client ip:iproute2 nft:nftables tc:iproute2"
   [lab]="ip:iproute2 nft:nftables tc:iproute2"
   [browser]="chromium:chromium"

@@ -2,6 +2,8 @@
 // or not, how, with what confidence and on what evidence.
 //
 //	analysis verdict [--fingerprints DIR] [FILE.jsonl|FILE.json]...
+//	analysis report (--country CC | --domain DOMAIN) [--since DAY] [--until DAY] [-o FILE.html]
+//	analysis reprocess [--config collector.yml] [--all] [--since DAY] [--until DAY] [--country CC] [--test NAME] [--dry-run]
 //
 // Each subcommand lives in its own file and is listed in the commands
 // table below; `analysis help` prints them.
@@ -9,6 +11,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,7 +31,9 @@ type command struct {
 
 // commands lists the subcommands: one table, written out here.
 var commands = map[string]command{
-	"verdict": {summary: "print a verdict for each measurement (JSON Lines)", run: runVerdict},
+	"verdict":   {summary: "print a verdict for each measurement (JSON Lines)", run: runVerdict},
+	"report":    {summary: "write a country or domain report (HTML, JSON, CSV) from ClickHouse", run: runReport},
+	"reprocess": {summary: "recompute the verdicts stored in ClickHouse with the current rules", run: runReprocess},
 }
 
 func main() {
@@ -80,4 +86,21 @@ Commands:
 
 Run "analysis COMMAND --help" for a command's options.
 `)
+}
+
+// parseFlags parses a subcommand's flags. It prints the help on standard
+// output for --help and returns false with the exit status when the
+// command must stop there (0 after the help, 2 after a mistake, which the
+// flag package has printed on standard error).
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (ok bool, code int) {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return false, 0
+	case err != nil:
+		return false, 2
+	}
+	return true, 0
 }

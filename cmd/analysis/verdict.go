@@ -43,13 +43,8 @@ func runVerdict(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprint(fs.Output(), verdictHelp)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return 2
+	if ok, code := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	a, err := analysis.New(analysis.Config{FingerprintsDir: *fpDir})
 	if err != nil {

@@ -1,7 +1,12 @@
 // Command censorlab runs the sonde censorship lab: network namespaces with
 // a probe host, a censor router driven by a scenario file, and an
-// "Internet" host serving real-looking sites, DNS and HTTP/3. See
-// `censorlab help`.
+// "Internet" host serving real-looking sites, DNS and HTTP/3; `censorlab
+// demo` runs the whole of sonde in it (ClickHouse, the collector, the
+// probe, the analysis and its report). See `censorlab help`.
+//
+// The same orchestration (stack.go, measure.go, verdicts.go) runs the
+// end-to-end tests, which put every shipped scenario through the real
+// binaries and compare the stored verdicts with its expectations.
 package main
 
 import (
@@ -41,6 +46,11 @@ Usage:
         run a command inside a running lab (default: the probe host)
   censorlab check [--id ID] KIND ARG
         look at the lab from the probe: dns NAME | tls NAME | http URL | http3 URL
+  censorlab demo [--scenario NAME|FILE] [--bin DIR] [--out DIR]
+        run sonde end to end in the lab (default scenario: mixed): a private
+        ClickHouse, the collector, the probe over the scenario's targets; print
+        the verdicts and the country report, write it to DIR (default: out),
+        remove everything else. The HTML report's path is the last line
   censorlab down
         remove every lab whose process is gone (a crashed run's leftovers)
   censorlab scenarios [NAME]
@@ -54,6 +64,9 @@ Usage:
 func main() {
 	lab.Child() // the lab re-executes this binary for its own programs
 	if err := run(os.Args[1:], os.Stdout); err != nil {
+		if errors.Is(err, errInterrupted) {
+			os.Exit(130) // Ctrl-C, said and cleaned up
+		}
 		fmt.Fprintln(os.Stderr, "censorlab:", err)
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
@@ -74,6 +87,8 @@ func run(args []string, out io.Writer) error {
 	switch cmd {
 	case "up":
 		return up(ctx, rest, out)
+	case "demo":
+		return demoCmd(ctx, rest, out)
 	case "down":
 		ids, err := lab.Sweep(ctx)
 		for _, id := range ids {

@@ -3,6 +3,10 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/sonde-project/sonde/internal/lab/scenario"
+	"github.com/sonde-project/sonde/internal/lab/sites"
+	"github.com/sonde-project/sonde/probe/catalog"
 )
 
 func TestCommandsWithoutALab(t *testing.T) {
@@ -25,5 +29,28 @@ func TestCommandsWithoutALab(t *testing.T) {
 	}
 	if err := run([]string{"frobnicate"}, &out); err == nil || !strings.Contains(err.Error(), "censorlab help") {
 		t.Errorf("unknown command: %v", err)
+	}
+}
+
+// TestScenarioTestsExist: every test a shipped scenario names is one of
+// the probe's (a wrong name would otherwise show only end to end, as
+// "http3" once did), and every target is a lab site with a category for
+// the demo's test list.
+func TestScenarioTestsExist(t *testing.T) {
+	for _, name := range scenario.Shipped() {
+		s, err := scenario.LoadShipped(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tg := range s.Targets {
+			if _, ok := catalog.Tests[tg.TestName()]; !ok {
+				t.Errorf("%s: target %s names test %q; the probe's tests are %v", name, tg.URL, tg.TestName(), catalog.Names())
+			}
+		}
+	}
+	for _, site := range sites.Catalog {
+		if c, ok := categories[site.Domain]; !ok || c.Code == "" || c.Description == "" {
+			t.Errorf("lab site %s has no Citizen Lab category", site.Domain)
+		}
 	}
 }

@@ -28,9 +28,11 @@ import (
 	"github.com/sonde-project/sonde/analysis"
 	"github.com/sonde-project/sonde/collector"
 	"github.com/sonde-project/sonde/collector/geoip"
+	"github.com/sonde-project/sonde/collector/researchapi"
 	"github.com/sonde-project/sonde/internal/controlhelper"
 	"github.com/sonde-project/sonde/internal/probeapi"
 	"github.com/sonde-project/sonde/internal/version"
+	"github.com/sonde-project/sonde/internal/warehouse"
 	"github.com/sonde-project/sonde/testlists"
 )
 
@@ -147,16 +149,32 @@ func deps(cfg collector.Config, log *slog.Logger) (collector.Deps, func(), error
 		}
 		d.ControlHelper = th
 	}
+	var store *testlists.Store
 	if cfg.CheckIn.TestLists == "" {
 		log.Warn("check_in.test_lists is not set: check-ins carry no targets")
-		return d, func() {}, nil
+	} else {
+		var err error
+		if store, err = testlists.Open(testlists.Config{Dir: cfg.CheckIn.TestLists, SkipBadRows: true, Logger: log}); err != nil {
+			return d, nil, fmt.Errorf("check_in.test_lists: %w", err)
+		}
+		d.Targets = listTargets{store}
 	}
-	store, err := testlists.Open(testlists.Config{Dir: cfg.CheckIn.TestLists, SkipBadRows: true, Logger: log})
-	if err != nil {
-		return d, nil, fmt.Errorf("check_in.test_lists: %w", err)
+	closeAll := func() {}
+	if cfg.Research.Serve {
+		// Its own connection pool: researchers' queries do not queue
+		// behind the loader's inserts.
+		conn, err := warehouse.Open(cfg.ClickHouse)
+		if err != nil {
+			return d, nil, fmt.Errorf("research: %w", err)
+		}
+		rc := researchapi.Config{Logger: log, QueryTime: cfg.Research.QueryTime, MaxExportDays: cfg.Research.MaxExportDays}
+		if store != nil {
+			rc.Categories = store.Set().DomainCategories()
+		}
+		d.Research = researchapi.New(conn, rc)
+		closeAll = func() { conn.Close() }
 	}
-	d.Targets = listTargets{store}
-	return d, func() {}, nil
+	return d, closeAll, nil
 }
 
 // controlHelper builds the control helper from the configuration; the

@@ -23,9 +23,14 @@
 // parent-death signal, reads its configuration from a pipe, stops when
 // the pipe closes, and is reaped by the lab.
 //
-// Services that must run on the host (ClickHouse, for the end-to-end
-// tests) listen on Addrs.HostSide; programs in the Internet namespace
-// reach it over the host link, which no other namespace can route to.
+// Services that run on the host (ClickHouse, for the end-to-end tests and
+// the demo) stay on loopback; Forward listens inside the Internet
+// namespace and relays to them. The sockets are made by this process on a
+// thread that entered the namespace (netns.Enter), so no route, address
+// or firewall rule of the host changes. The host link (Addrs.HostSide)
+// would carry the same traffic, but its root-side address is the same in
+// every lab: with labs of several test binaries at once, the oldest
+// lab's link takes the route.
 //
 // Nothing leaves the lab: only documentation addresses are used, no
 // namespace has a route out, and the censor's nftables table and tc tree

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 
 	"github.com/sonde-project/sonde/internal/lab"
@@ -34,4 +35,31 @@ func ExampleStart() {
 	for _, t := range s.Targets {
 		fmt.Println(t.URL, "expect", t.Expect.Blocking, t.Expect.Confidence)
 	}
+}
+
+// The collector runs on the lab's Internet host and must reach ClickHouse,
+// which runs on this host's loopback: Forward listens inside the lab and
+// relays there, and the collector's configuration names the lab side.
+func ExampleLab_Forward() {
+	ctx := context.Background()
+	s, err := scenario.LoadShipped("mixed")
+	if err != nil {
+		panic(err)
+	}
+	l, err := lab.Start(ctx, lab.Config{Scenario: s})
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	inLab, err := l.Forward(lab.Internet, "127.0.0.1:9000", "127.0.0.1:39000") // ClickHouse's native port here
+	if err != nil {
+		panic(err)
+	}
+	collector := exec.Command("bin/collector", "-config", "collector.yml") // clickhouse: {addr: 127.0.0.1:9000}
+	running, err := l.StartInInternet(ctx, collector)
+	if err != nil {
+		panic(err)
+	}
+	defer running.Process.Signal(os.Interrupt)
+	fmt.Println("ClickHouse, for the collector:", inLab)
 }

@@ -76,14 +76,17 @@ type Lab struct {
 	Addrs    Addresses
 	Scenario *scenario.Scenario
 
-	cfg     Config
-	set     *netns.Set
-	ownDir  bool
-	mu      sync.Mutex
-	stdins  []io.Closer
-	wg      sync.WaitGroup // child reapers
-	closeMu sync.Mutex
-	closed  bool
+	cfg        Config
+	set        *netns.Set
+	ca         *sites.CA
+	ownDir     bool
+	mu         sync.Mutex
+	stdins     []io.Closer
+	forwarders []*forwarder
+	closing    bool
+	wg         sync.WaitGroup // child reapers
+	closeMu    sync.Mutex
+	closed     bool
 }
 
 // DefaultAddrs are the lab's addresses.
@@ -133,6 +136,7 @@ func Start(ctx context.Context, cfg Config) (l *Lab, err error) {
 	if err != nil {
 		return nil, err
 	}
+	l.ca = ca
 	l.CAPath = filepath.Join(l.Dir, "ca.pem")
 	if err := os.WriteFile(l.CAPath, ca.CertPEM(), 0o644); err != nil {
 		return nil, fmt.Errorf("lab: %w", err)
@@ -229,10 +233,15 @@ func (l *Lab) Close() error {
 	}
 	l.closed = true
 	l.mu.Lock()
+	l.closing = true
 	for _, c := range l.stdins {
 		c.Close() // children stop when their input closes
 	}
+	forwarders := l.forwarders
 	l.mu.Unlock()
+	for _, f := range forwarders {
+		f.close() // their sockets would keep the namespaces alive
+	}
 	var err error
 	if l.set != nil {
 		err = l.set.Close()

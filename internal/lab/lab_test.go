@@ -81,6 +81,23 @@ func sharedLab(t *testing.T) *Lab {
 	return shared.lab
 }
 
+// privateLab starts a lab of the mixed scenario for one test that closes
+// it itself (the shared lab must outlive the tests); cleanup closes it too.
+func privateLab(t *testing.T) *Lab {
+	t.Helper()
+	needRoot(t)
+	s, err := scenario.LoadShipped("mixed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := Start(ctxT(t, time.Minute), Config{Scenario: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
 func ctxT(t *testing.T, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)

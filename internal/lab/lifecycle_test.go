@@ -16,15 +16,7 @@ import (
 // TestCloseLeavesNothing: after Close no namespace, host link, /etc/netns
 // file, lock, nft table or process of the lab remains.
 func TestCloseLeavesNothing(t *testing.T) {
-	needRoot(t)
-	s, err := scenario.LoadShipped("mixed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := Start(ctxT(t, time.Minute), Config{Scenario: s})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := privateLab(t)
 	censorNS := l.NamespaceName(Censor)
 	out, err := exec.Command("ip", "netns", "exec", censorNS, "nft", "list", "tables").CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "sonde_censor") {

@@ -138,11 +138,17 @@ func (s *Scrubber) String(in string) string {
 }
 
 func (s *Scrubber) text(b []byte) []byte {
+	return s.replaceForms(b, false)
+}
+
+// replaceForms replaces every text form in b (see replaceText), skipping
+// the forms whose letter-free start is absent.
+func (s *Scrubber) replaceForms(b []byte, sameLength bool) []byte {
 	for i, form := range s.texts {
 		if a := s.anchors[i]; len(a) >= 2 && !bytes.Contains(b, a) {
 			continue
 		}
-		b = replaceText(b, form)
+		b = replaceText(b, form, sameLength)
 	}
 	return b
 }
@@ -155,7 +161,7 @@ func (s *Scrubber) Bytes(b []byte) []byte {
 	if s == nil || len(s.texts) == 0 {
 		return b
 	}
-	out := s.text(b)
+	out := s.replaceForms(b, true)
 	for i, bin := range s.bins {
 		if bytes.Contains(out, bin) {
 			out = bytes.ReplaceAll(out, bin, s.loops[i])
@@ -166,7 +172,9 @@ func (s *Scrubber) Bytes(b []byte) []byte {
 
 // replaceText replaces form (lower case) in b, ignoring case, where it is
 // not part of a longer address: "1.2.3.4" is not found in "11.2.3.45".
-func replaceText(b []byte, form string) []byte {
+// With sameLength, the marker is fitted to the form's length ("[*****]"),
+// so that binary framing around it (a DNS TXT record's length byte) holds.
+func replaceText(b []byte, form string, sameLength bool) []byte {
 	lower := asciiLower(b)
 	if !bytes.Contains(lower, []byte(form)) {
 		return b
@@ -184,13 +192,24 @@ func replaceText(b []byte, form string) []byte {
 			continue
 		}
 		out = append(out, b[last:start]...)
-		out = append(out, Marker...)
+		if sameLength {
+			out = append(out, fitted(len(form))...)
+		} else {
+			out = append(out, Marker...)
+		}
 		last, i = end, end
 	}
 	if out == nil {
 		return b
 	}
 	return append(out, b[last:]...)
+}
+
+// fitted returns a marker of exactly n bytes: "[***]" (n ≥ 2).
+func fitted(n int) []byte {
+	m := bytes.Repeat([]byte{'*'}, n)
+	m[0], m[n-1] = '[', ']'
+	return m
 }
 
 // asciiLower lower-cases ASCII letters only, so that offsets in the result

@@ -141,8 +141,38 @@ func TestMeasurementPlantedEverywhere(t *testing.T) {
 	if a := scrubbed.Answer[0].(*dns.A).A.String(); a != "127.0.0.1" {
 		t.Fatalf("raw answer %s", a)
 	}
-	if !strings.Contains(string(back.Requests[1].Response.Body), Marker) {
+	if !strings.Contains(string(back.Requests[1].Response.Body), "[***********]") {
 		t.Fatalf("binary body not scrubbed: %q", back.Requests[1].Response.Body)
+	}
+}
+
+// TestBinaryKeepsLengths: an address written as text inside binary data
+// (a DNS TXT record) is replaced by a marker of the same length, so the
+// message still parses.
+func TestBinaryKeepsLengths(t *testing.T) {
+	const ip = "198.51.100.23"
+	s := mustParse(t, ip)
+	msg := new(dns.Msg)
+	msg.SetQuestion("myip.example.", dns.TypeTXT)
+	rr, err := dns.NewRR(`myip.example. 60 IN TXT "your address is ` + ip + `"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg.Answer = append(msg.Answer, rr)
+	raw, err := msg.Pack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clean := s.Bytes(raw)
+	if len(clean) != len(raw) || strings.Contains(string(clean), ip) {
+		t.Fatalf("scrubbed message: %q", clean)
+	}
+	var back dns.Msg
+	if err := back.Unpack(clean); err != nil {
+		t.Fatalf("the scrubbed message no longer parses: %v", err)
+	}
+	if txt := back.Answer[0].(*dns.TXT).Txt[0]; txt != "your address is [***********]" {
+		t.Fatalf("TXT %q", txt)
 	}
 }
 

@@ -16,14 +16,21 @@ type Mismatch struct {
 
 func (m Mismatch) String() string {
 	want := fmt.Sprintf("blocking %s, confidence %s", m.Target.Expect.Blocking, m.Target.Expect.Confidence)
+	if a := m.Target.Expect.Accessible; a != nil {
+		want += fmt.Sprintf(", accessible %t", *a)
+	}
 	if m.Got == nil {
 		return fmt.Sprintf("%s %s: no verdict; want %s", m.Target.TestName(), m.Target.URL, want)
 	}
-	got := Blocking{m.Got.Blocking}.String()
-	if got == "" {
-		got = "null"
+	b := Blocking{m.Got.Blocking}.String()
+	if b == "" {
+		b = "null"
 	}
-	s := fmt.Sprintf("%s %s: got blocking %s, confidence %s; want %s", m.Target.TestName(), m.Target.URL, got, m.Got.Confidence, want)
+	got := fmt.Sprintf("blocking %s, confidence %s", b, m.Got.Confidence)
+	if m.Target.Expect.Accessible != nil {
+		got += ", accessible " + accessibleString(m.Got.Accessible)
+	}
+	s := fmt.Sprintf("%s %s: got %s; want %s", m.Target.TestName(), m.Target.URL, got, want)
 	if m.Got.Explanation != "" {
 		s += " (" + m.Got.Explanation + ")"
 	}
@@ -32,8 +39,8 @@ func (m Mismatch) String() string {
 
 // Compare matches verdicts to the scenario's targets (by test name and
 // input; a trailing slash does not matter) and returns the targets whose
-// verdict differs from the expectation in blocking or confidence, or has
-// no verdict at all. When a target has several verdicts (repeated
+// verdict differs from the expectation in blocking or confidence (or
+// accessible, when the target says), or has no verdict at all. When a target has several verdicts (repeated
 // measurements), each must match.
 func (s *Scenario) Compare(verdicts []verdict.Verdict) []Mismatch {
 	byKey := map[string][]*verdict.Verdict{}
@@ -50,7 +57,7 @@ func (s *Scenario) Compare(verdicts []verdict.Verdict) []Mismatch {
 			continue
 		}
 		for _, v := range got {
-			if (Blocking{v.Blocking}).String() != t.Expect.Blocking.String() || string(v.Confidence) != t.Expect.Confidence {
+			if !t.Expect.Matches(v) {
 				out = append(out, Mismatch{Target: t, Got: v})
 			}
 		}
@@ -60,4 +67,20 @@ func (s *Scenario) Compare(verdicts []verdict.Verdict) []Mismatch {
 
 func key(test, input string) string {
 	return test + " " + strings.TrimSuffix(input, "/")
+}
+
+// Matches says whether v is the expected verdict: the same blocking and
+// confidence, and accessibility when the expectation names it.
+func (e Expect) Matches(v *verdict.Verdict) bool {
+	if (Blocking{v.Blocking}).String() != e.Blocking.String() || string(v.Confidence) != e.Confidence {
+		return false
+	}
+	return e.Accessible == nil || (v.Accessible != nil && *v.Accessible == *e.Accessible)
+}
+
+func accessibleString(a *bool) string {
+	if a == nil {
+		return "null"
+	}
+	return fmt.Sprint(*a)
 }

@@ -39,3 +39,41 @@ func TestCompare(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareAccessible: a target that says accessible is checked on it
+// too; one that does not is not.
+func TestCompareAccessible(t *testing.T) {
+	s, err := Parse([]byte(`
+name: quic-only
+description: HTTP/3 dropped, HTTPS works
+country: ZZ
+rules: [{action: quic-block}]
+targets:
+  - url: https://signal.org/
+    expect: {blocking: quic, confidence: anomaly, accessible: true}
+  - url: https://example.org/
+    expect: {blocking: false, confidence: ok}
+`), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes, no := true, false
+	v := func(url string, b measurement.Blocking, c verdict.Confidence, a *bool) verdict.Verdict {
+		return verdict.Verdict{TestName: DefaultTest, Input: url, Blocking: b, Confidence: c, Accessible: a}
+	}
+	quic := measurement.BlockedBy(measurement.BlockingQUIC)
+	if m := s.Compare([]verdict.Verdict{
+		v("https://signal.org/", quic, verdict.Anomaly, &yes),
+		v("https://example.org/", measurement.NotBlocked, verdict.OK, &no),
+	}); len(m) != 0 {
+		t.Fatalf("mismatches: %v", m)
+	}
+	m := s.Compare([]verdict.Verdict{
+		v("https://signal.org/", quic, verdict.Anomaly, &no),
+		v("https://example.org/", measurement.NotBlocked, verdict.OK, nil),
+	})
+	want := "web_connectivity https://signal.org/: got blocking quic, confidence anomaly, accessible false; want blocking quic, confidence anomaly, accessible true"
+	if len(m) != 1 || m[0].String() != want {
+		t.Fatalf("mismatches %v\nwant %s", m, want)
+	}
+}

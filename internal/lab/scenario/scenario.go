@@ -95,6 +95,11 @@ type Expect struct {
 	Blocking Blocking `yaml:"blocking" json:"blocking"`
 	// Confidence is confirmed, anomaly, ok or failure. REQUIRED.
 	Confidence string `yaml:"confidence" json:"confidence"`
+	// Accessible says whether the site could still be used (the page
+	// loaded), as in internal/verdict. OPTIONAL: not checked. It tells a
+	// blocked protocol apart from a blocked site: HTTP/3 blocked while
+	// HTTPS works is blocking quic, accessible true.
+	Accessible *bool `yaml:"accessible" json:"accessible"`
 }
 
 // DefaultTest is the test a target is measured with when it names none.

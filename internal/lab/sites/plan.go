@@ -28,7 +28,8 @@ var (
 
 	HostLinkNet = netip.MustParsePrefix("198.51.100.248/30")
 	// HostSide is the root namespace's end of the host link: services the
-	// lab's processes must reach on the host (ClickHouse) listen here.
+	// lab's processes must reach on the host may listen here (the same in
+	// every lab: with concurrent labs, prefer lab.Lab.Forward).
 	HostSide = netip.MustParseAddr("198.51.100.249")
 	// InetHostSide is the Internet namespace's end of the host link: the
 	// host reaches services of the Internet namespace here.

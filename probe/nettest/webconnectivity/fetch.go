@@ -89,6 +89,9 @@ func measureH3(ctx context.Context, n *netx.Net, u *url.URL, addrs []string, por
 		if ok[i] {
 			h3 := *u
 			h3.Host = net.JoinHostPort(u.Hostname(), port)
+			if port == "443" { // the URL as the volunteer would type it
+				h3.Host = strings.TrimSuffix(h3.Host, ":443")
+			}
 			n.HTTPGet(ctx, h3.String(), netx.HTTPOptions{HTTP3: true, Address: ip}) //nolint:errcheck // recorded in the steps
 			return
 		}

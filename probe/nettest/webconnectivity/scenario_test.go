@@ -9,23 +9,18 @@ import (
 	"github.com/sonde-project/sonde/internal/measurement"
 	"github.com/sonde-project/sonde/internal/targettest"
 	"github.com/sonde-project/sonde/probe/nettest/webconnectivity"
+	"github.com/sonde-project/sonde/probe/nettest/webconnectivity/wctest"
 )
 
 // The censorship cases, written as data: the censor's rule, and what
 // web_connectivity must conclude. Each runs the probe, a real control
 // helper and real servers on loopback.
 
-// scenario is one censorship case.
+// scenario is one censorship case (wctest.Scenario) and what the probe
+// must conclude.
 type scenario struct {
-	name   string
-	scheme string // "http" or "https"
-	rule   rule   // what the censor in front of the site does to the probe
-	sni    string // the name the resetSNI rule matches
-	host   string // the name measured (site.test unless set)
-	// lyingDNS sends the probe's resolver to hijackIP for site.test.
-	lyingDNS bool
-	// h3 serves HTTP/3 next to HTTPS; dropQUIC drops the probe's datagrams.
-	h3, dropQUIC bool
+	name string
+	wctest.Scenario
 
 	blocking   measurement.Blocking
 	accessible *bool
@@ -39,29 +34,29 @@ var (
 
 func scenarios() []scenario {
 	return []scenario{
-		{name: "https works", scheme: "https", rule: pass,
+		{name: "https works", Scenario: wctest.Scenario{Scheme: "https"},
 			blocking: measurement.NotBlocked, accessible: &yes, dns: measurement.DNSConsistent,
 			check: func(t *testing.T, tk *webconnectivity.TestKeys) {
 				if len(tk.Endpoints) != 1 || tk.Endpoints[0].TCP != "" || tk.Endpoints[0].TLS != "" ||
-					tk.Endpoints[0].ControlTLS != "" || tk.Endpoints[0].ASN != siteASN || tk.Endpoints[0].Flags != 11 {
+					tk.Endpoints[0].ControlTLS != "" || tk.Endpoints[0].ASN != wctest.SiteASN || tk.Endpoints[0].Flags != 11 {
 					t.Errorf("x_endpoints %+v", tk.Endpoints)
 				}
 			}},
-		{name: "http works", scheme: "http", rule: pass,
+		{name: "http works", Scenario: wctest.Scenario{Scheme: "http"},
 			blocking: measurement.NotBlocked, accessible: &yes, dns: measurement.DNSConsistent,
 			check: func(t *testing.T, tk *webconnectivity.TestKeys) {
 				if !isTrue(tk.StatusCodeMatch) || !isTrue(tk.BodyLengthMatch) || !isTrue(tk.TitleMatch) || !isTrue(tk.HeadersMatch) {
 					t.Errorf("comparisons: status %v body %v title %v headers %v", tk.StatusCodeMatch, tk.BodyLengthMatch, tk.TitleMatch, tk.HeadersMatch)
 				}
 			}},
-		{name: "lying resolver", scheme: "http", rule: pass, lyingDNS: true,
+		{name: "lying resolver", Scenario: wctest.Scenario{Scheme: "http", LyingDNS: true},
 			blocking: measurement.BlockedBy(measurement.BlockingDNS), accessible: &no, dns: measurement.DNSInconsistent,
 			check: func(t *testing.T, tk *webconnectivity.TestKeys) {
-				if tk.Endpoints[0].Address[:len(hijackIP)] != hijackIP || tk.Endpoints[0].ASN != censorASN {
+				if tk.Endpoints[0].Address[:len(wctest.HijackIP)] != wctest.HijackIP || tk.Endpoints[0].ASN != wctest.CensorASN {
 					t.Errorf("x_endpoints %+v", tk.Endpoints)
 				}
 			}},
-		{name: "reset after the ClientHello for the blocked name", scheme: "https", rule: resetSNI, sni: "site.test",
+		{name: "reset after the ClientHello for the blocked name", Scenario: wctest.Scenario{Scheme: "https", Censor: wctest.CensorConfig{Rule: wctest.ResetSNI, SNI: "site.test"}},
 			blocking: measurement.BlockedBy(measurement.BlockingTLS), accessible: &no, dns: measurement.DNSConsistent,
 			check: func(t *testing.T, tk *webconnectivity.TestKeys) {
 				if ep := tk.Endpoints[0]; ep.TCP != "" || ep.TLS != failure.ConnectionReset || ep.ControlTLS != "" {
@@ -71,9 +66,9 @@ func scenarios() []scenario {
 					t.Errorf("fetched through a failed handshake: %v", tk.Requests)
 				}
 			}},
-		{name: "another name on the same censored address", scheme: "https", rule: resetSNI, sni: "site.test", host: "other.test",
+		{name: "another name on the same censored address", Scenario: wctest.Scenario{Scheme: "https", Censor: wctest.CensorConfig{Rule: wctest.ResetSNI, SNI: "site.test"}, Host: "other.test"},
 			blocking: measurement.NotBlocked, accessible: &yes, dns: measurement.DNSConsistent},
-		{name: "blockpage instead of the page", scheme: "http", rule: blockpage,
+		{name: "blockpage instead of the page", Scenario: wctest.Scenario{Scheme: "http", Censor: wctest.CensorConfig{Rule: wctest.Blockpage}},
 			blocking: measurement.BlockedBy(measurement.BlockingHTTPDiff), accessible: &no, dns: measurement.DNSConsistent,
 			check: func(t *testing.T, tk *webconnectivity.TestKeys) {
 				if !isTrue(tk.StatusCodeMatch) || isTrue(tk.BodyLengthMatch) || isTrue(tk.TitleMatch) || isTrue(tk.HeadersMatch) {
@@ -83,7 +78,7 @@ func scenarios() []scenario {
 					t.Errorf("body_proportion %v", tk.BodyProportion)
 				}
 			}},
-		{name: "black-holed address", scheme: "https", rule: blackhole,
+		{name: "black-holed address", Scenario: wctest.Scenario{Scheme: "https", Censor: wctest.CensorConfig{Rule: wctest.Blackhole}},
 			blocking: measurement.BlockedBy(measurement.BlockingTCPIP), accessible: &no, dns: measurement.DNSConsistent,
 			check: func(t *testing.T, tk *webconnectivity.TestKeys) {
 				if ep := tk.Endpoints[0]; ep.TCP != failure.GenericTimeout || ep.ControlTCP != "" {
@@ -93,7 +88,7 @@ func scenarios() []scenario {
 					t.Errorf("tcp_connect %+v", tk.TCPConnect)
 				}
 			}},
-		{name: "http/3 works", scheme: "https", rule: pass, h3: true,
+		{name: "http/3 works", Scenario: wctest.Scenario{Scheme: "https", H3: true},
 			blocking: measurement.NotBlocked, accessible: &yes, dns: measurement.DNSConsistent,
 			check: func(t *testing.T, tk *webconnectivity.TestKeys) {
 				if ep := tk.Endpoints[0]; ep.QUIC != "" || ep.ControlQUIC != "" {
@@ -103,7 +98,7 @@ func scenarios() []scenario {
 					t.Errorf("no HTTP/3 request after the TCP one: %+v", tk.Requests)
 				}
 			}},
-		{name: "quic blocked", scheme: "https", rule: pass, h3: true, dropQUIC: true,
+		{name: "quic blocked", Scenario: wctest.Scenario{Scheme: "https", H3: true, DropQUIC: true},
 			blocking: measurement.BlockedBy(measurement.BlockingQUIC), accessible: &yes, dns: measurement.DNSConsistent,
 			check: func(t *testing.T, tk *webconnectivity.TestKeys) {
 				if ep := tk.Endpoints[0]; ep.QUIC != failure.GenericTimeout || ep.ControlQUIC != "" {
@@ -119,8 +114,8 @@ func TestScenarios(t *testing.T) {
 	for _, sc := range scenarios() {
 		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
-			if (sc.rule == blackhole || sc.dropQUIC) && !canBlackhole {
-				t.Skip("the black-hole censor needs Linux socket filters")
+			if why := sc.Skip(); why != "" {
+				t.Skip(why)
 			}
 			runScenario(t, sc)
 		})
@@ -128,32 +123,8 @@ func TestScenarios(t *testing.T) {
 }
 
 func runScenario(t *testing.T, sc scenario) {
-	zone := []string{"site.test. 60 IN A " + probeIP, "other.test. 60 IN A " + probeIP}
-	w := newWorld(t, zone...)
-	var upstream string
-	var h3port string
-	if sc.h3 {
-		h3port = w.h3Site("sonde test site", sc.dropQUIC, "site.test", "other.test")
-	}
-	if sc.scheme == "https" {
-		upstream = w.httpsSite("sonde test site", h3port, "site.test", "other.test").Addr
-	} else {
-		upstream = targettest.NewHTTPServer(t, targettest.Website("sonde test site")).Addr
-	}
-	c := newCensor(t, probeIP+":0", upstream, sc.rule, sc.sni)
-	_, port, _ := net.SplitHostPort(c.Addr)
-	probeDNS := w.realDNS.Addr
-	if sc.lyingDNS {
-		newCensor(t, net.JoinHostPort(hijackIP, port), upstream, hijack, "")
-		lies := targettest.NewZone(t, "site.test. 60 IN A "+hijackIP, "other.test. 60 IN A "+hijackIP)
-		probeDNS = targettest.NewDNSServer(t, targettest.Answer(lies)).Addr
-	}
-	host := sc.host
-	if host == "" {
-		host = "site.test"
-	}
-	url := sc.scheme + "://" + net.JoinHostPort(host, port) + "/"
-	res, tk := w.measure(w.env(probeDNS), url)
+	s := wctest.Build(t, sc.Scenario)
+	res, tk := measure(t, s.Env, s.URL)
 
 	if tk.Blocking != sc.blocking || !samePtr(tk.Accessible, sc.accessible) {
 		t.Errorf("blocking %s accessible %s, want %s %s", jsonOf(tk.Blocking), jsonOf(tk.Accessible), jsonOf(sc.blocking), jsonOf(sc.accessible))
@@ -179,11 +150,11 @@ func runScenario(t *testing.T, sc scenario) {
 // premise of every scenario (a censor that blocked both would make every
 // case "down").
 func TestScenarioHelperSeesTheSite(t *testing.T) {
-	w := newWorld(t, "site.test. 60 IN A "+probeIP)
-	site := w.httpsSite("sonde test site", "", "site.test")
-	c := newCensor(t, probeIP+":0", site.Addr, resetSNI, "site.test")
+	w := wctest.NewWorld(t, "site.test. 60 IN A "+wctest.ProbeIP)
+	site := w.HTTPSSite("sonde test site", "", "site.test")
+	c := wctest.NewCensor(t, wctest.ProbeIP+":0", site.Addr, wctest.CensorConfig{Rule: wctest.ResetSNI, SNI: "site.test"})
 	_, port, _ := net.SplitHostPort(c.Addr)
-	resp, err := http.Post(w.helper.URL, "application/json",
+	resp, err := http.Post(w.Helper.URL, "application/json",
 		jsonReader(`{"http_request":"https://site.test:`+port+`/","tcp_connect":["127.0.0.1:`+port+`"]}`))
 	if err != nil {
 		t.Fatal(err)
@@ -200,14 +171,14 @@ func TestScenarioHelperSeesTheSite(t *testing.T) {
 // (blocking false, accessible false); without a control nothing can be
 // said of an http page, while an https page that loads is accessible.
 func TestOutcomesWithoutCensor(t *testing.T) {
-	w := newWorld(t, "site.test. 60 IN A "+probeIP)
-	deadPort := closedPort(t)
+	w := wctest.NewWorld(t, "site.test. 60 IN A "+wctest.ProbeIP)
+	deadPort := wctest.ClosedPort(t, wctest.ProbeIP)
 	site := targettest.NewHTTPServer(t, targettest.Website("sonde test site"))
 	_, sitePort, _ := net.SplitHostPort(site.Addr)
-	tlsSite := w.httpsSite("sonde test site", "", "site.test")
+	tlsSite := w.HTTPSSite("sonde test site", "", "site.test")
 	_, tlsPort, _ := net.SplitHostPort(tlsSite.Addr)
-	noHelper := w.env(w.realDNS.Addr)
-	noHelper.ControlURL = "http://127.0.0.1:" + closedPort(t) + "/"
+	noHelper := w.Env(w.RealDNS.Addr)
+	noHelper.ControlURL = "http://127.0.0.1:" + wctest.ClosedPort(t, wctest.ProbeIP) + "/"
 	cases := []struct {
 		name, url   string
 		noControl   bool
@@ -226,11 +197,11 @@ func TestOutcomesWithoutCensor(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			env := w.env(w.realDNS.Addr)
+			env := w.Env(w.RealDNS.Addr)
 			if c.noControl {
 				env = noHelper
 			}
-			_, tk := w.measure(env, c.url)
+			_, tk := measure(t, env, c.url)
 			if tk.Blocking != c.blocking || !samePtr(tk.Accessible, c.accessible) {
 				t.Errorf("blocking %s accessible %s, want %s %s", jsonOf(tk.Blocking), jsonOf(tk.Accessible), jsonOf(c.blocking), jsonOf(c.accessible))
 			}
@@ -242,15 +213,4 @@ func TestOutcomesWithoutCensor(t *testing.T) {
 			}
 		})
 	}
-}
-
-// closedPort returns a port of probeIP where nothing listens.
-func closedPort(t *testing.T) string {
-	ln, err := net.Listen("tcp", probeIP+":0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	ln.Close()
-	return port
 }

@@ -1,4 +1,4 @@
-package webconnectivity_test
+package wctest
 
 import (
 	"encoding/binary"
@@ -12,11 +12,11 @@ import (
 // skfNetOff is linux/filter.h's SKF_NET_OFF (-0x100000) as a uint32.
 const skfNetOff = 0xfff00000
 
-// dropFrom returns a socket Control hook that attaches a classic BPF
+// DropFrom returns a socket Control hook that attaches a classic BPF
 // filter dropping every packet from src before the kernel handles it: on
 // a TCP listener the SYNs, so src's connects time out (a black hole); on a
 // UDP socket the datagrams. Other sources are served. Unprivileged.
-func dropFrom(t testing.TB, src string) func(network, address string, c syscall.RawConn) error {
+func DropFrom(t testing.TB, src string) func(network, address string, c syscall.RawConn) error {
 	addr := netip.MustParseAddr(src).As4()
 	return func(network, address string, c syscall.RawConn) error {
 		prog := []unix.SockFilter{
@@ -39,5 +39,5 @@ func dropFrom(t testing.TB, src string) func(network, address string, c syscall.
 	}
 }
 
-// canBlackhole: the black-hole censor works here.
-const canBlackhole = true
+// CanBlackhole: the black-hole censor works here.
+const CanBlackhole = true
