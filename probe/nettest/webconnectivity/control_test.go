@@ -75,3 +75,52 @@ func FuzzDecodeControl(f *testing.F) {
 		}
 	})
 }
+
+// TestControlClientRetriesABusyHelper: a helper at its concurrency limit
+// (503, 429) is asked again within the control's deadline; one that stays
+// busy, or says no for another reason, is not asked forever.
+func TestControlClientRetriesABusyHelper(t *testing.T) {
+	good := `{"tcp_connect":{},"http_request":{"status_code":200,"body_length":5,"headers":{}},"dns":{"failure":null,"addrs":["192.0.2.1"]}}`
+	cases := []struct {
+		name      string
+		statuses  []int // answers before the good one
+		wantCalls int
+		want      string
+	}{
+		{"busy once", []int{503}, 2, ""},
+		{"rate limited twice", []int{429, 503}, 3, ""},
+		{"busy for good", []int{503, 503, 503, 503}, maxControlAttempts, failure.HTTPUnexpectedStatusCode},
+		{"refused", []int{400}, 1, failure.HTTPUnexpectedStatusCode},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			calls := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls++
+				if calls <= len(c.statuses) {
+					w.Header().Set("Retry-After", "0")
+					http.Error(w, "busy", c.statuses[calls-1])
+					return
+				}
+				w.Write([]byte(good))
+			}))
+			defer srv.Close()
+			ctrl, f := newControlClient(srv.URL, nil, 5*time.Second).query(context.Background(), measurement.ControlRequest{HTTPRequest: "https://example.org/"})
+			if f != c.want || (f == "") != (ctrl != nil) || calls != c.wantCalls {
+				t.Fatalf("failure %q (answer %v) after %d calls, want %q after %d", f, ctrl != nil, calls, c.want, c.wantCalls)
+			}
+		})
+	}
+	// A Retry-After longer than the time left is not waited for: the
+	// probe gives up at once instead of at its deadline.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "4")
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	start := time.Now()
+	_, f := newControlClient(srv.URL, nil, 3*time.Second).query(context.Background(), measurement.ControlRequest{HTTPRequest: "https://example.org/"})
+	if f != failure.HTTPUnexpectedStatusCode || time.Since(start) > 2*time.Second {
+		t.Fatalf("failure %q after %v", f, time.Since(start))
+	}
+}

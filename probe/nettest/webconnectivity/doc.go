@@ -16,6 +16,12 @@
 // follows redirects); then, when the page or the control advertises HTTP/3
 // for the same host, do QUIC handshakes and an HTTP/3 fetch.
 //
+// A control helper that is busy (503 or 429, as sonde's answers past its
+// concurrency limit, or 502/504 from a proxy in front) is asked up to three
+// times, waiting what its Retry-After says, within the control's deadline;
+// any other answer but 200 is the control_failure
+// "http_unexpected_status_code".
+//
 // A page is not fetched when no address could be connected to: the TCP or
 // TLS results already say why, and a second attempt would only cost a
 // second timeout. OONI's v0.4 always fetched; its http_experiment_failure
