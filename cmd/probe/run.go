@@ -23,14 +23,30 @@ import (
 func (a *app) parseFlags(fs *flag.FlagSet, help string, args []string) error {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(a.stdout, help)
-		return errHelp
+	// Flags may come after the files ("probe upload results.jsonl
+	// --collector URL"), as volunteers type them; "--" ends the flags.
+	var files []string
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(a.stdout, help)
+			return errHelp
+		}
+		if err != nil {
+			return usagef("%s: %v (run \"probe %s --help\" for the options)", fs.Name(), err, fs.Name())
+		}
+		rest := fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			files = append(files, rest...)
+			break
+		}
+		if len(rest) == 0 {
+			break
+		}
+		files = append(files, rest[0])
+		args = rest[1:]
 	}
-	if err != nil {
-		return usagef("%s: %v (run \"probe %s --help\" for the options)", fs.Name(), err, fs.Name())
-	}
+	fs.Parse(append([]string{"--"}, files...)) // fs.Args() is now the files
 	if fs.NArg() > 0 && fs.Name() == "run" {
 		return usagef("run: unexpected %q: give targets with -i or -f", fs.Arg(0))
 	}

@@ -177,7 +177,8 @@ func TestUploadLater(t *testing.T) {
 		t.Fatal(h.stderr.String())
 	}
 	os.WriteFile(local, append(mustRead(t, local), append(mustRead(t, out), []byte("not json\n")...)...), 0o644)
-	if code := h.run("upload", local); code != 0 || len(srv.Stored()) != 3 ||
+	// Flags after the file, as volunteers type them.
+	if code := h.run("upload", local, "--collector", srv.URL); code != 0 || len(srv.Stored()) != 3 ||
 		!strings.Contains(h.stderr.String(), "queued 1 measurements (1 lines are not measurements") {
 		t.Fatalf("upload FILE: exit %d, stored %d\n%s", code, len(srv.Stored()), h.stderr.String())
 	}
