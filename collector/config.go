@@ -277,6 +277,9 @@ type ControlHelperConfig struct {
 	// MaxConcurrency bounds the control requests measured at once; more
 	// get 503 with Retry-After. OPTIONAL: 32.
 	MaxConcurrency int `yaml:"max_concurrency"`
+	// StepTimeout bounds each TCP connect, TLS handshake and QUIC
+	// handshake the helper makes. OPTIONAL: 10s.
+	StepTimeout time.Duration `yaml:"step_timeout"`
 }
 
 // LoadConfig reads a configuration file, strictly: unknown keys, wrong

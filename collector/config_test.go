@@ -59,6 +59,8 @@ func TestInvalidConfigs(t *testing.T) {
 			"tls: give both cert_file and key_file, or neither",
 			`check_in.tests: unknown test "warp_drive"`,
 			`auth.trusted_proxies: "10.0.0.1/99" is not a CIDR`,
+			"control_helper.step_timeout: 2h0m0s: give a duration up to 1m",
+			`control_helper.dns_servers: "8.8.8.8" is not an ip:port address`,
 		},
 	} {
 		t.Run(file, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/sonde-project/sonde/collector/spool"
 )
@@ -130,6 +131,9 @@ func (c Config) Validate() error {
 	}
 	if c.ControlHelper.MaxConcurrency < 0 {
 		bad("control_helper.max_concurrency", "must not be negative")
+	}
+	if st := c.ControlHelper.StepTimeout; st < 0 || st > time.Minute {
+		bad("control_helper.step_timeout", "%v: give a duration up to 1m", st)
 	}
 	switch c.LogLevel {
 	case "", "debug", "info", "warn", "error":

@@ -116,6 +116,7 @@ control_helper:
   allow_prefixes: [%s]
   dns_servers: ["%s:53"]
   max_concurrency: 256
+  step_timeout: 4s
 research: {serve: true}
 shutdown_timeout: 20s
 log_level: info

@@ -188,6 +188,7 @@ func controlHelper(cfg collector.Config, log *slog.Logger) (http.Handler, error)
 		Logger:         log,
 		DNSServers:     cfg.ControlHelper.DNSServers,
 		MaxConcurrency: cfg.ControlHelper.MaxConcurrency,
+		StepTimeout:    cfg.ControlHelper.StepTimeout,
 		LookupASN: func(a netip.Addr) (int64, string) {
 			loc := geo.Lookup(a)
 			return int64(loc.ASN), loc.NetworkName
