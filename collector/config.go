@@ -226,7 +226,7 @@ type LoaderConfig struct {
 	// 5000.
 	BatchSize int `yaml:"batch_size"`
 	// BatchBytes bounds a batch's JSON, and with it the loader's memory
-	// (about eight times this at the peak). OPTIONAL: 16 MiB.
+	// (about eight times this at the peak). OPTIONAL: 32 MiB.
 	BatchBytes int64 `yaml:"batch_bytes"`
 	// RetryMax is the longest wait between attempts while ClickHouse is
 	// down. OPTIONAL: 30s.

@@ -61,6 +61,7 @@ func BenchmarkIngest(b *testing.B) {
 		landed := waitLanded(b, conn, total, time.Now().Add(-res.Elapsed))
 		cpu, chCPU, selfCPU := cpuTime(p.cmd.Process.Pid)-cpu0, cpuTime(chPID)-ch0, cpuTime(os.Getpid())-self0
 		rss := p.peakRSS()
+		waitMerged(b, conn)
 		ceiling := rawInsert(b, corpus, srv.Addr(), total)
 
 		ackRate, landRate := res.Rate(), float64(total)/landed.Seconds()

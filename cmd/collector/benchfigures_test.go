@@ -44,6 +44,21 @@ func waitLanded(b *testing.B, conn driver.Conn, total int, start time.Time) time
 	}
 }
 
+// waitMerged waits (up to a minute) until ClickHouse has no merge
+// running, so that the ceiling is not measured against the merges the
+// ingest left behind.
+func waitMerged(b *testing.B, conn driver.Conn) {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		var n uint64
+		if err := conn.QueryRow(context.Background(), "SELECT count() FROM system.merges").Scan(&n); err != nil {
+			b.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+}
+
 // rawInsert inserts the rows the collector writes for the same
 // measurements (measurements, observations, verdicts) straight into a
 // fresh database in batches of 5000 measurements, and returns

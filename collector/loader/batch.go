@@ -28,6 +28,9 @@ type rows struct {
 	observations []warehouse.ObservationRow
 	obsEnd       []int
 	verdicts     []warehouse.VerdictRow
+
+	// Where the batch's time went, for the debug log.
+	read, prepared, lookup, write time.Duration
 }
 
 // extracted is one record's rows, computed in parallel.
@@ -164,6 +167,8 @@ func (l *Loader) store1(ctx context.Context, r *rows) error {
 	lookup := func(table string) (map[string]bool, error) {
 		return l.store.Present(ctx, table, r.uids, r.from, r.to)
 	}
+	t0 := time.Now()
+	defer func() { r.write = time.Since(t0) - r.lookup }()
 	stored, err := lookup(warehouse.TableMeasurements)
 	if err != nil {
 		return err
@@ -179,6 +184,7 @@ func (l *Loader) store1(ctx context.Context, r *rows) error {
 			}
 		}
 	}
+	r.lookup = time.Since(t0)
 	obs := r.observations
 	if len(obsPresent) > 0 {
 		obs = nil

