@@ -158,8 +158,9 @@ func (l *Loader) analyze(m *measurement.Measurement) (v verdict.Verdict, steps m
 //
 // A measurement's rows in the three tables are all there or none is,
 // except after a write that failed between tables or a crash: a batch
-// new to this process (not r.full) therefore needs one look-up, in the
-// measurements table, which is written last.
+// new to this process (not r.full) therefore needs one look-up, of the
+// measurements table, which is written last (through its uid-sorted
+// index, measurement_index, which the same insert fills).
 func (l *Loader) store1(ctx context.Context, r *rows) error {
 	if len(r.uids) == 0 {
 		return nil
@@ -169,7 +170,14 @@ func (l *Loader) store1(ctx context.Context, r *rows) error {
 	}
 	t0 := time.Now()
 	defer func() { r.write = time.Since(t0) - r.lookup }()
-	stored, err := lookup(warehouse.TableMeasurements)
+	// A batch new to this process is looked up in the uid-sorted index
+	// of the measurements table (the same insert fills both); a replay
+	// or a retry reads the tables themselves.
+	first := warehouse.TableMeasurementIndex
+	if r.full {
+		first = warehouse.TableMeasurements
+	}
+	stored, err := lookup(first)
 	if err != nil {
 		return err
 	}

@@ -114,7 +114,7 @@ func TestInsertAndPresent(t *testing.T) {
 		t.Fatal(err)
 	}
 	start, _ := m.StartTime()
-	for _, table := range []string{warehouse.TableMeasurements, warehouse.TableObservations, warehouse.TableVerdicts} {
+	for _, table := range []string{warehouse.TableMeasurements, warehouse.TableObservations, warehouse.TableVerdicts, warehouse.TableMeasurementIndex} {
 		got, err := w.Present(ctx, table, []string{m.MeasurementUID, "20250527233108.000001_ID_webconnectivity_ffffffffffffffff"}, start, start)
 		if err != nil {
 			t.Fatal(err)

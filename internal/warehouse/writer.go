@@ -17,6 +17,11 @@ const (
 	TableMeasurements = "measurements"
 	TableObservations = "observations"
 	TableVerdicts     = "verdicts"
+	// TableMeasurementIndex is filled from measurements by a materialized
+	// view and sorted by uid: Present reads only the granules of the uids
+	// asked for, where the measurements table (sorted for per-country
+	// queries) makes it read every uid of the period.
+	TableMeasurementIndex = "measurement_index"
 )
 
 // Writer inserts rows in batches. It is safe for concurrent use.
@@ -49,7 +54,7 @@ func (w *Writer) InsertVerdicts(ctx context.Context, rows []VerdictRow) error {
 // default) whatever the batch size.
 func (w *Writer) Present(ctx context.Context, table string, uids []string, from, to time.Time) (map[string]bool, error) {
 	switch table {
-	case TableMeasurements, TableObservations, TableVerdicts:
+	case TableMeasurements, TableObservations, TableVerdicts, TableMeasurementIndex:
 	default:
 		return nil, fmt.Errorf("warehouse: unknown table %q", table)
 	}
