@@ -230,7 +230,7 @@ func TestCtrlCDuringFinalUploads(t *testing.T) {
 	go func() {
 		codec <- h.run("run", "-t", "echo", "-i", "https://a.example/", "-o", out, "--collector", srv.URL, "--yes", "--quiet")
 	}()
-	for !strings.Contains(h.stderr.String(), "Uploading 1 measurements (Ctrl-C to leave them") {
+	for !strings.Contains(h.stderr.String(), "Uploading the 1 not sent yet (Ctrl-C to leave them") {
 		<-gateTick()
 	}
 	h.signals <- syscall.SIGINT

@@ -38,7 +38,7 @@ func (a *app) finishUploads(ctx context.Context, s *session, interrupted bool, s
 		}
 	}()
 	if s.queue.Len() > 0 {
-		fmt.Fprintf(a.stderr, "Uploading %d measurements (Ctrl-C to leave them for \"probe upload\")...\n", s.queue.Len())
+		fmt.Fprintf(a.stderr, "Uploading the %d not sent yet (Ctrl-C to leave them for \"probe upload\")...\n", s.queue.Len())
 	}
 	st, err := s.uploader(nil).Drain(dctx)
 	cancel()
