@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/sonde-project/sonde/analysis"
@@ -169,12 +170,32 @@ func deps(cfg collector.Config, log *slog.Logger) (collector.Deps, func(), error
 		}
 		rc := researchapi.Config{Logger: log, QueryTime: cfg.Research.QueryTime, MaxExportDays: cfg.Research.MaxExportDays}
 		if store != nil {
-			rc.Categories = store.Set().DomainCategories()
+			rc.CategoriesFunc = liveCategories(store)
 		}
 		d.Research = researchapi.New(conn, rc)
 		closeAll = func() { conn.Close() }
 	}
 	return d, closeAll, nil
+}
+
+// liveCategories gives the report pages the categories of the test lists
+// in use, computed once per version of the lists (the store swaps its Set
+// when a list changes on disk or on SIGHUP).
+func liveCategories(store *testlists.Store) func() map[string]string {
+	type cached struct {
+		set *testlists.Set
+		m   map[string]string
+	}
+	var last atomic.Pointer[cached]
+	return func() map[string]string {
+		set := store.Set()
+		if c := last.Load(); c != nil && c.set == set {
+			return c.m
+		}
+		c := &cached{set, set.DomainCategories()}
+		last.Store(c)
+		return c.m
+	}
 }
 
 // controlHelper builds the control helper from the configuration; the

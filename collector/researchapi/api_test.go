@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -207,5 +208,40 @@ func TestLimits(t *testing.T) {
 		if err := json.Unmarshal(body, &e); err != nil || status/100 != 4 || !strings.Contains(e.Error, want) {
 			t.Errorf("%s: %d %s; want a 4xx saying %q", path, status, body, want)
 		}
+	}
+}
+
+// TestCategoriesFollowTheLists: with CategoriesFunc the pages ask for the
+// categories at each report, so a reload of the test lists shows at once.
+func TestCategoriesFollowTheLists(t *testing.T) {
+	var current atomic.Pointer[map[string]string]
+	grp := map[string]string{"twitter.com": "GRP"}
+	current.Store(&grp)
+	srv, _ := serve(t, researchapi.Config{CategoriesFunc: func() map[string]string { return *current.Load() }})
+	category := func() string {
+		var rep struct {
+			Groups []struct {
+				Code     string
+				Findings []struct{ Domain, Category string }
+			}
+		}
+		getJSON(t, srv, "/reports/country/IR?since=2026-11-01&until=2026-11-22&format=json", &rep)
+		for _, g := range rep.Groups {
+			for _, f := range g.Findings {
+				if f.Domain == "twitter.com" {
+					return g.Code
+				}
+			}
+		}
+		t.Fatalf("no finding for twitter.com in %+v", rep.Groups)
+		return ""
+	}
+	if c := category(); c != "GRP" {
+		t.Fatalf("twitter.com under %q, want GRP", c)
+	}
+	news := map[string]string{"twitter.com": "NEWS"}
+	current.Store(&news)
+	if c := category(); c != "NEWS" {
+		t.Fatalf("after the lists changed, twitter.com under %q, want NEWS", c)
 	}
 }

@@ -33,6 +33,10 @@ type Config struct {
 	// Categories maps domains to Citizen Lab category codes for the
 	// report pages. OPTIONAL.
 	Categories map[string]string
+	// CategoriesFunc, when set, is asked for Categories at every report,
+	// so that pages follow test lists reloaded while the collector runs.
+	// It must be cheap (cache per list version). OPTIONAL.
+	CategoriesFunc func() map[string]string
 	// Logger logs failed queries. OPTIONAL: discarded.
 	Logger *slog.Logger
 	// Now is the clock. OPTIONAL: time.Now.

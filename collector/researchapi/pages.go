@@ -91,6 +91,9 @@ func (h *Handler) reportPage(w http.ResponseWriter, r *http.Request, req report.
 		return err
 	}
 	req.Categories = h.cfg.Categories
+	if h.cfg.CategoriesFunc != nil {
+		req.Categories = h.cfg.CategoriesFunc()
+	}
 	req.MeasurementURL = "/api/v1/measurements/"
 	req.Now = h.cfg.Now
 	rep, err := report.Build(r.Context(), h.store, req)
