@@ -145,17 +145,6 @@ func allBogons(addrs []string) bool {
 	return true
 }
 
-// endpointHost returns the address of "ip:port" or "[ipv6]:port".
-func endpointHost(ep string) string {
-	if i := strings.LastIndexByte(ep, ':'); i > 0 && !strings.HasSuffix(ep, "]") {
-		h := ep[:i]
-		if strings.Count(h, ":") == 0 || strings.HasPrefix(h, "[") {
-			return strings.Trim(h, "[]")
-		}
-	}
-	return strings.Trim(ep, "[]")
-}
-
 // sortedKeys returns the keys of a map in order, for deterministic output.
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

@@ -89,9 +89,6 @@ type TLSConfig struct {
 	AutocertDirectoryURL string `yaml:"autocert_directory_url"`
 }
 
-// enabled reports whether the collector serves HTTPS.
-func (t TLSConfig) enabled() bool { return t.CertFile != "" || len(t.AutocertDomains) > 0 }
-
 // AdminConfig is the operator's API: status, token revocation and,
 // optionally, the profiler. It is served on its own listener (keep it on
 // loopback or a private network) and needs one token, kept here only as

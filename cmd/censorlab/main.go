@@ -207,7 +207,7 @@ func execIn(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return errors.New("exec needs a command: censorlab exec -- COMMAND [ARG]...")
+		return errors.New("exec needs a command (censorlab exec -- COMMAND [ARG]...)")
 	}
 	st, err := findLab(*id)
 	if err != nil {
