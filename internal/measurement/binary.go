@@ -42,6 +42,10 @@ func (v *MaybeBinary) UnmarshalJSON(b []byte) error {
 			*v = MaybeBinary(s)
 			return nil
 		}
+		if s, ok := unquote(b); ok {
+			*v = MaybeBinary(s)
+			return nil
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err

@@ -110,6 +110,10 @@ func decodeString(raw []byte, dst *string) error {
 		*dst = s
 		return nil
 	}
+	if s, ok := unquote(raw); ok {
+		*dst = s
+		return nil
+	}
 	return json.Unmarshal(raw, dst)
 }
 
