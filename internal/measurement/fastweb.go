@@ -7,12 +7,11 @@ package measurement
 // up (errFallback) and encoding/json decodes the whole keys.
 
 // webKeys is WebTestKeys as the fast decoder fills it: the step lists
-// (indices 0 to 6, in stepListNames' order) are only delimited, to be
-// decoded entry by entry afterwards; the other fields are decoded in
-// place.
+// (indices 0 to 6, in stepListNames' order) decoded entry by entry, with
+// the count of the entries that did not fit.
 type webKeys struct {
-	tk    *WebTestKeys
-	lists [7][]byte
+	tk      *WebTestKeys
+	dropped int
 }
 
 var (
@@ -28,137 +27,137 @@ var (
 	controlIPInfoNames = []string{"asn", "flags"}
 )
 
-func (w *webKeys) set(k, v []byte) (int, error) {
-	for i, name := range stepListNames {
+func (w *webKeys) set(k []byte, c *cursor) (int, error) {
+	for j, name := range stepListNames {
 		if string(k) == name {
-			w.lists[i] = v
-			return i, nil
+			w.dropped += w.tk.Steps.decodeList(j, c)
+			return j, nil
 		}
 	}
 	tk, n := w.tk, len(stepListNames)
 	switch string(k) {
 	case "agent":
-		return n, decodeString(v, &tk.Agent)
+		return n, decodeString(c.value(), &tk.Agent)
 	case "client_resolver":
-		return n + 1, decodeString(v, &tk.ClientResolver)
+		return n + 1, decodeString(c.value(), &tk.ClientResolver)
 	case "retries":
-		return n + 2, decodePtr(v, &tk.Retries, decodeInt64)
+		return n + 2, decodePtr(c.value(), &tk.Retries, decodeInt64)
 	case "socksproxy":
-		return n + 3, decodeStringPtr(v, &tk.SOCKSProxy)
+		return n + 3, decodeStringPtr(c.value(), &tk.SOCKSProxy)
 	case "dns_experiment_failure":
-		return n + 4, decodeStringPtr(v, &tk.DNSExperimentFailure)
+		return n + 4, decodeStringPtr(c.value(), &tk.DNSExperimentFailure)
 	case "dns_consistency":
-		return n + 5, decodeStringPtr(v, &tk.DNSConsistency)
+		return n + 5, decodeStringPtr(c.value(), &tk.DNSConsistency)
 	case "http_experiment_failure":
-		return n + 6, decodeStringPtr(v, &tk.HTTPExperimentFailure)
+		return n + 6, decodeStringPtr(c.value(), &tk.HTTPExperimentFailure)
 	case "control_failure":
-		return n + 7, decodeStringPtr(v, &tk.ControlFailure)
+		return n + 7, decodeStringPtr(c.value(), &tk.ControlFailure)
 	case "control":
-		return n + 8, decodePtr(v, &tk.Control, func(raw []byte, c *ControlResponse) error { return decodeObject(raw, c, controlNames) })
+		return n + 8, decodePtrAt(c, &tk.Control, func(c *cursor, r *ControlResponse) error { return decodeObject(c, r, controlNames) })
 	case "body_length_match":
-		return n + 9, decodeBoolPtr(v, &tk.BodyLengthMatch)
+		return n + 9, decodeBoolPtr(c.value(), &tk.BodyLengthMatch)
 	case "body_proportion":
-		return n + 10, decodePtr(v, &tk.BodyProportion, decodeFloat)
+		return n + 10, decodePtr(c.value(), &tk.BodyProportion, decodeFloat)
 	case "status_code_match":
-		return n + 11, decodeBoolPtr(v, &tk.StatusCodeMatch)
+		return n + 11, decodeBoolPtr(c.value(), &tk.StatusCodeMatch)
 	case "headers_match":
-		return n + 12, decodeBoolPtr(v, &tk.HeadersMatch)
+		return n + 12, decodeBoolPtr(c.value(), &tk.HeadersMatch)
 	case "title_match":
-		return n + 13, decodeBoolPtr(v, &tk.TitleMatch)
+		return n + 13, decodeBoolPtr(c.value(), &tk.TitleMatch)
 	case "accessible":
-		return n + 14, decodeBoolPtr(v, &tk.Accessible)
+		return n + 14, decodeBoolPtr(c.value(), &tk.Accessible)
 	case "blocking":
-		return n + 15, unmarshaler(v, &tk.Blocking)
+		return n + 15, unmarshaler(c.value(), &tk.Blocking)
 	case "x_status":
-		return n + 16, decodeInt64(v, &tk.XStatus)
+		return n + 16, decodeInt64(c.value(), &tk.XStatus)
 	case "x_blocking_flags":
-		return n + 17, decodeInt64(v, &tk.XBlockingFlags)
+		return n + 17, decodeInt64(c.value(), &tk.XBlockingFlags)
 	}
 	return -1, nil
 }
 
 func decodeInt64(raw []byte, dst *int64) error { return decodeInt(raw, dst, 64) }
 
-func (c *ControlResponse) set(k, v []byte) (int, error) {
+func (r *ControlResponse) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "tcp_connect":
-		return 0, decodeMap(v, &c.TCPConnect, func(raw []byte, t *ControlTCPConnect) error { return decodeObject(raw, t, controlTCPNames) })
+		return 0, decodeMap(c, &r.TCPConnect, func(c *cursor, t *ControlTCPConnect) error { return decodeObject(c, t, controlTCPNames) })
 	case "tls_handshake":
-		return 1, decodeMap(v, &c.TLSHandshake, decodeControlTLS)
+		return 1, decodeMap(c, &r.TLSHandshake, decodeControlTLS)
 	case "quic_handshake":
-		return 2, decodeMap(v, &c.QUICHandshake, decodeControlTLS)
+		return 2, decodeMap(c, &r.QUICHandshake, decodeControlTLS)
 	case "http_request":
-		return 3, decodeObject(v, &c.HTTPRequest, controlHTTPNames)
+		return 3, decodeObject(c, &r.HTTPRequest, controlHTTPNames)
 	case "http3_request":
-		return 4, decodePtr(v, &c.HTTP3Request, func(raw []byte, h *ControlHTTPRequest) error { return decodeObject(raw, h, controlHTTPNames) })
+		return 4, decodePtrAt(c, &r.HTTP3Request, func(c *cursor, h *ControlHTTPRequest) error { return decodeObject(c, h, controlHTTPNames) })
 	case "dns":
-		return 5, decodeObject(v, &c.DNS, controlDNSNames)
+		return 5, decodeObject(c, &r.DNS, controlDNSNames)
 	case "ip_info":
-		return 6, decodeMap(v, &c.IPInfo, func(raw []byte, i *ControlIPInfo) error { return decodeObject(raw, i, controlIPInfoNames) })
+		return 6, decodeMap(c, &r.IPInfo, func(c *cursor, i *ControlIPInfo) error { return decodeObject(c, i, controlIPInfoNames) })
 	}
 	return -1, nil
 }
 
-func decodeControlTLS(raw []byte, h *ControlTLSHandshake) error {
-	return decodeObject(raw, h, controlTLSNames)
+func decodeControlTLS(c *cursor, h *ControlTLSHandshake) error {
+	return decodeObject(c, h, controlTLSNames)
 }
 
-func (t *ControlTCPConnect) set(k, v []byte) (int, error) {
+func (t *ControlTCPConnect) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "status":
-		return 0, decodeBool(v, &t.Status)
+		return 0, decodeBool(c.value(), &t.Status)
 	case "failure":
-		return 1, decodeStringPtr(v, &t.Failure)
+		return 1, decodeStringPtr(c.value(), &t.Failure)
 	}
 	return -1, nil
 }
 
-func (h *ControlTLSHandshake) set(k, v []byte) (int, error) {
+func (h *ControlTLSHandshake) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "server_name":
-		return 0, decodeString(v, &h.ServerName)
+		return 0, decodeString(c.value(), &h.ServerName)
 	case "status":
-		return 1, decodeBool(v, &h.Status)
+		return 1, decodeBool(c.value(), &h.Status)
 	case "failure":
-		return 2, decodeStringPtr(v, &h.Failure)
+		return 2, decodeStringPtr(c.value(), &h.Failure)
 	}
 	return -1, nil
 }
 
-func (h *ControlHTTPRequest) set(k, v []byte) (int, error) {
+func (h *ControlHTTPRequest) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "body_length":
-		return 0, decodeInt64(v, &h.BodyLength)
+		return 0, decodeInt64(c.value(), &h.BodyLength)
 	case "discovered_h3_endpoint":
-		return 1, decodeString(v, &h.DiscoveredH3Endpoint)
+		return 1, decodeString(c.value(), &h.DiscoveredH3Endpoint)
 	case "failure":
-		return 2, decodeStringPtr(v, &h.Failure)
+		return 2, decodeStringPtr(c.value(), &h.Failure)
 	case "title":
-		return 3, decodeString(v, &h.Title)
+		return 3, decodeString(c.value(), &h.Title)
 	case "headers":
-		return 4, decodeStringMap(v, &h.Headers)
+		return 4, decodeStringMap(c, &h.Headers)
 	case "status_code":
-		return 5, decodeInt64(v, &h.StatusCode)
+		return 5, decodeInt64(c.value(), &h.StatusCode)
 	}
 	return -1, nil
 }
 
-func (d *ControlDNS) set(k, v []byte) (int, error) {
+func (d *ControlDNS) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "failure":
-		return 0, decodeStringPtr(v, &d.Failure)
+		return 0, decodeStringPtr(c.value(), &d.Failure)
 	case "addrs":
-		return 1, decodeStrings(v, &d.Addrs)
+		return 1, decodeStrings(c, &d.Addrs)
 	}
 	return -1, nil
 }
 
-func (i *ControlIPInfo) set(k, v []byte) (int, error) {
+func (i *ControlIPInfo) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "asn":
-		return 0, decodeInt64(v, &i.ASN)
+		return 0, decodeInt64(c.value(), &i.ASN)
 	case "flags":
-		return 1, decodeInt64(v, &i.Flags)
+		return 1, decodeInt64(c.value(), &i.Flags)
 	}
 	return -1, nil
 }

@@ -82,6 +82,8 @@ func FuzzDecodeSteps(f *testing.F) {
 		`{"network_events":[{"operation":"read","num_bytes":1.5}],"queries":{},"requests":"x","quer\u0069es":[]}`,
 		`{"queries":[{"t":1e400},{"rcode":-1},{"answers":null,"tags":["a",null]}],"dns_late_replies":[{"hostname":"a","hostname":"b"}]}`,
 		`null`, `[]`, `{"queries":[{"answers":[{"ttl":-1}]},{"answers":[{"ttl":4294967296}]}]}`,
+		`{"queries":[{"hostname":"a"}],"queries":null}`, `{"queries":[{"t":"x"}],"queries":[]}`, `{"queries":[1],"queries":5}`,
+		` {"requests":[{"request":{"headers":{"a\u0062":"c","x":null},"headers_list":[["A",{"format":"base64","data":"/w"}]]}}]} `,
 	} {
 		f.Add([]byte(s))
 	}

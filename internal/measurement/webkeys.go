@@ -14,28 +14,23 @@ import (
 // escaped, a value of the wrong type, a step entry that does not fit,
 // invalid JSON), encoding/json decodes the whole.
 func DecodeWebTestKeys(raw []byte) (WebTestKeys, error) {
-	var tk WebTestKeys
 	if !canonjson.Valid(raw) {
+		var tk WebTestKeys
 		return tk, json.Unmarshal(raw, &tk)
 	}
+	return DecodeWebTestKeysValid(raw)
+}
+
+// DecodeWebTestKeysValid is DecodeWebTestKeys for test keys known to be
+// valid JSON (part of a document checked with canonjson.Valid or
+// encoding/json), without checking them again. For anything else its
+// result is unspecified.
+func DecodeWebTestKeysValid(raw []byte) (WebTestKeys, error) {
+	var tk WebTestKeys
 	w := webKeys{tk: &tk}
-	if len(raw) == 0 || raw[0] != '{' || decodeObject(raw, &w, webKeyNames) != nil {
-		tk = WebTestKeys{}
-		return tk, json.Unmarshal(raw, &tk)
-	}
-	s := &tk.Steps
-	dropped := decodeList(w.lists[0], &s.Queries, dnsQueryNames) +
-		decodeList(w.lists[1], &s.TCPConnect, tcpConnectNames) +
-		decodeList(w.lists[2], &s.TLSHandshakes, tlsNames) +
-		decodeList(w.lists[3], &s.QUICHandshakes, tlsNames) +
-		decodeList(w.lists[4], &s.Requests, httpNames) +
-		decodeList(w.lists[5], &s.NetworkEvents, networkEventNames) +
-		decodeList(w.lists[6], &s.DNSLateReplies, dnsQueryNames)
-	if dropped > 0 {
+	if len(raw) == 0 || raw[0] != '{' || decodeObject(&cursor{b: raw}, &w, webKeyNames) != nil || w.dropped > 0 {
 		tk = WebTestKeys{}
 		return tk, json.Unmarshal(raw, &tk)
 	}
 	return tk, nil
 }
-
-var stepListNames = []string{"queries", "tcp_connect", "tls_handshakes", "quic_handshakes", "requests", "network_events", "dns_late_replies"}
