@@ -25,7 +25,11 @@ type web struct {
 }
 
 func analyzeWebConnectivity(c *msmt) {
-	tk, err := measurement.DecodeWebTestKeys(c.raw.TestKeys)
+	decode := measurement.DecodeWebTestKeys
+	if c.keysValid {
+		decode = measurement.DecodeWebTestKeysValid
+	}
+	tk, err := decode(c.raw.TestKeys)
 	if err != nil {
 		steps, _ := c.decodeSteps()
 		if hasSteps(&steps) {
