@@ -75,9 +75,11 @@ func (in *Input) UnmarshalJSON(b []byte) error {
 		*in = Input(strings.Join(list, " "))
 		return nil
 	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("input: %w", err)
+	s, ok := unquote(b)
+	if !ok {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("input: %w", err)
+		}
 	}
 	*in = Input(s)
 	return nil
