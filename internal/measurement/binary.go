@@ -42,12 +42,8 @@ func (v *MaybeBinary) UnmarshalJSON(b []byte) error {
 			*v = MaybeBinary(s)
 			return nil
 		}
-		if s, ok := unquote(b); ok {
-			*v = MaybeBinary(s)
-			return nil
-		}
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := decodeJSONString(b)
+		if err != nil {
 			return err
 		}
 		*v = MaybeBinary(s)
@@ -123,11 +119,9 @@ func (d *BinaryData) UnmarshalJSON(b []byte) error {
 	var mb MaybeBinary
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '"' {
-		s, ok := unquote(b)
-		if !ok {
-			if err := json.Unmarshal(b, &s); err != nil {
-				return err
-			}
+		s, err := decodeJSONString(b)
+		if err != nil {
+			return err
 		}
 		data, err := decodeBase64(s)
 		if err != nil {

@@ -150,11 +150,12 @@ func decodeString(raw []byte, dst *string) error {
 		*dst = s
 		return nil
 	}
-	if s, ok := unquote(raw); ok {
-		*dst = s
-		return nil
+	s, err := decodeJSONString(raw)
+	if err != nil {
+		return err
 	}
-	return json.Unmarshal(raw, dst)
+	*dst = s
+	return nil
 }
 
 // decodePtr fills a pointer field: null sets nil, anything else a new
@@ -265,19 +266,18 @@ func decodeMap[V any](c *cursor, dst *map[string]V, val func(*cursor, *V) error)
 		return err
 	}
 	m := map[string]V{}
+	value := new(V) // one for the whole map: val's argument escapes
 	end, err := canonjson.MembersAt(c.b, c.i, func(k []byte, i int) (int, error) {
-		var key string
-		if bytes.IndexByte(k, '\\') < 0 && utf8.Valid(k) {
-			key = string(k)
-		} else if err := decodeString(append(append([]byte{'"'}, k...), '"'), &key); err != nil {
+		key, err := mapKey(k)
+		if err != nil {
 			return 0, err
 		}
-		var value V
+		*value = *new(V)
 		c.i = i
-		if err := val(c, &value); err != nil {
+		if err := val(c, value); err != nil {
 			return 0, err
 		}
-		m[key] = value
+		m[key] = *value
 		return c.i, nil
 	})
 	if err != nil {
@@ -286,6 +286,16 @@ func decodeMap[V any](c *cursor, dst *map[string]V, val func(*cursor, *V) error)
 	c.i = end
 	*dst = m
 	return nil
+}
+
+// mapKey decodes an object's key (the bytes between its quotes).
+func mapKey(k []byte) (string, error) {
+	if bytes.IndexByte(k, '\\') < 0 && utf8.Valid(k) {
+		return string(k), nil
+	}
+	var key string
+	err := decodeString(append(append([]byte{'"'}, k...), '"'), &key)
+	return key, err
 }
 
 func decodeStringMap(c *cursor, dst *map[string]string) error {

@@ -75,11 +75,9 @@ func (in *Input) UnmarshalJSON(b []byte) error {
 		*in = Input(strings.Join(list, " "))
 		return nil
 	}
-	s, ok := unquote(b)
-	if !ok {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return fmt.Errorf("input: %w", err)
-		}
+	s, err := decodeJSONString(b)
+	if err != nil {
+		return fmt.Errorf("input: %w", err)
 	}
 	*in = Input(s)
 	return nil

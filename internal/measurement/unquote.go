@@ -1,6 +1,7 @@
 package measurement
 
 import (
+	"encoding/json"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -64,6 +65,17 @@ func unquote(b []byte) (string, bool) {
 		}
 	}
 	return string(out), true
+}
+
+// decodeJSONString is json.Unmarshal(b, &s) for a string s: unquote, or
+// encoding/json and its error for anything unquote leaves to it.
+func decodeJSONString(b []byte) (string, error) {
+	if s, ok := unquote(b); ok {
+		return s, nil
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
 }
 
 // unescape returns the byte a one-letter JSON escape stands for.
