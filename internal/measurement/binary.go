@@ -160,14 +160,21 @@ func (h HTTPHeader) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (h *HTTPHeader) UnmarshalJSON(b []byte) error {
-	var pair []json.RawMessage
-	if canonjson.Elements(b, func(v []byte) error { pair = append(pair, v); return nil }) == nil && len(pair) == 2 {
-		if key, ok := plainString(pair[0]); ok {
+	var two [2][]byte
+	n := 0
+	if canonjson.Elements(b, func(v []byte) error {
+		if n < len(two) {
+			two[n] = v
+		}
+		n++
+		return nil
+	}) == nil && n == 2 {
+		if key, ok := plainString(two[0]); ok {
 			h.Key = key
-			return h.Value.UnmarshalJSON(pair[1])
+			return h.Value.UnmarshalJSON(two[1])
 		}
 	}
-	pair = nil
+	var pair []json.RawMessage
 	if err := json.Unmarshal(b, &pair); err != nil {
 		return fmt.Errorf("header: %w", err)
 	}
