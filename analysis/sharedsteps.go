@@ -75,6 +75,15 @@ func (c *msmt) offerSteps(s *measurement.Steps) {
 	c.shared.steps, c.shared.dropped, c.shared.ok = *s, 0, true
 }
 
+// takeSteps records steps that are what DecodeSteps gives for the test
+// keys, with nothing dropped (measurement.DecodeWebTestKeysSteps said so).
+func (c *msmt) takeSteps(s *measurement.Steps) {
+	if c.shared == nil || c.shared.ok {
+		return
+	}
+	c.shared.steps, c.shared.dropped, c.shared.ok = *s, 0, true
+}
+
 var stepKeys = []string{"queries", "tcp_connect", "tls_handshakes", "quic_handshakes", "requests", "network_events", "dns_late_replies"}
 
 func plainStepKeys(testKeys []byte) bool {

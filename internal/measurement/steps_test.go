@@ -101,6 +101,19 @@ func checkWebKeys(t *testing.T, raw []byte) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("%q:\nDecodeWebTestKeys %+v\nencoding/json     %+v", raw, got, want)
 	}
+	if !json.Valid(raw) {
+		return
+	}
+	tk, exact, err := DecodeWebTestKeysSteps(raw)
+	if (err == nil) != (wantErr == nil) || !reflect.DeepEqual(tk, want) {
+		t.Fatalf("%q: DecodeWebTestKeysSteps %+v %v, encoding/json %+v %v", raw, tk, err, want, wantErr)
+	}
+	if exact {
+		steps, dropped := DecodeSteps(raw)
+		if dropped != 0 || !reflect.DeepEqual(steps, tk.Steps) {
+			t.Fatalf("%q: DecodeWebTestKeysSteps says its steps are DecodeSteps', which gives %d dropped, %+v", raw, dropped, steps)
+		}
+	}
 }
 
 func TestDecodeWebTestKeysMatchesEncodingJSON(t *testing.T) {

@@ -26,11 +26,20 @@ func DecodeWebTestKeys(raw []byte) (WebTestKeys, error) {
 // encoding/json), without checking them again. For anything else its
 // result is unspecified.
 func DecodeWebTestKeysValid(raw []byte) (WebTestKeys, error) {
-	var tk WebTestKeys
+	tk, _, err := DecodeWebTestKeysSteps(raw)
+	return tk, err
+}
+
+// DecodeWebTestKeysSteps is DecodeWebTestKeysValid, which also reports
+// whether tk.Steps are what DecodeSteps(raw) gives, with nothing dropped
+// (the keys name each step list at most once and spelled exactly, and
+// every entry fits), so that callers that need both decode once. When it
+// reports false they may still be: DecodeSteps decides.
+func DecodeWebTestKeysSteps(raw []byte) (tk WebTestKeys, stepsExact bool, err error) {
 	w := webKeys{tk: &tk}
 	if len(raw) == 0 || raw[0] != '{' || decodeObject(&cursor{b: raw}, &w, webKeyNames) != nil || w.dropped > 0 {
 		tk = WebTestKeys{}
-		return tk, json.Unmarshal(raw, &tk)
+		return tk, false, json.Unmarshal(raw, &tk)
 	}
-	return tk, nil
+	return tk, true, nil
 }
