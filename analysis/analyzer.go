@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/sonde-project/sonde/internal/canonjson"
 	"github.com/sonde-project/sonde/internal/measurement"
 	"github.com/sonde-project/sonde/internal/verdict"
 )
@@ -101,7 +102,10 @@ func (a *Analyzer) analyze(m *measurement.Measurement, shared *sharedSteps) (v v
 		}
 	}()
 	v = a.envelope(m)
-	ctx := &msmt{m: &v, raw: m, fp: a.fp, shared: shared}
+	ctx := &msmt{m: &v, raw: m, fp: a.fp, shared: shared, keysValid: canonjson.Valid(m.TestKeys)}
+	if shared != nil {
+		shared.keysValid = ctx.keysValid
+	}
 	rule, ok := testRules[m.TestName]
 	if !ok {
 		rule = analyzeUnknownTest
@@ -134,6 +138,17 @@ type msmt struct {
 	m      *verdict.Verdict
 	fp     *Fingerprints
 	shared *sharedSteps // nil: decode the steps each time they are asked for
+	// keysValid: raw.TestKeys is valid JSON, checked once for the
+	// decoders that would each check it again.
+	keysValid bool
+}
+
+// keys returns the test keys read leniently: decodeKeys(c.raw.TestKeys).
+func (c *msmt) keys() keys {
+	if !c.keysValid {
+		return nil
+	}
+	return splitKeys(c.raw.TestKeys)
 }
 
 // domainOf returns the lower-case host of a URL input, or the input itself
@@ -214,7 +229,7 @@ func (c *msmt) addEvidence(e verdict.Evidence) { c.m.Evidence = append(c.m.Evide
 func analyzeUnknownTest(c *msmt) {
 	steps, _ := c.decodeSteps()
 	if !hasSteps(&steps) {
-		steps = nestedSteps(c.raw.TestKeys)
+		steps = nestedSteps(c.keys())
 	}
 	if hasSteps(&steps) {
 		analyzeStepsOnly(c, &steps,
@@ -229,14 +244,14 @@ func analyzeUnknownTest(c *msmt) {
 // nestedSteps gathers the steps of tests that record one set of steps per
 // repetition in a "pings" list (OONI's tcpping, tlsping, dnsping,
 // simplequicping, quicping).
-func nestedSteps(testKeys []byte) measurement.Steps {
+func nestedSteps(k keys) measurement.Steps {
 	var out measurement.Steps
-	for _, raw := range decodeKeys(testKeys).list("pings") {
-		s, _ := measurement.DecodeSteps(raw)
-		k := decodeKeys(raw)
+	for _, raw := range k.list("pings") {
+		s, _ := measurement.DecodeStepsValid(raw)
+		k := splitKeys(raw)
 		for _, name := range []string{"query", "tcp_connect", "tls_handshake", "quic_handshake"} {
 			if one := k[name]; len(one) > 0 && !isNullJSON(one) {
-				wrapped, _ := measurement.DecodeSteps([]byte(`{"` + pluralStep(name) + `":[` + string(one) + `]}`))
+				wrapped, _ := measurement.DecodeStepsValid([]byte(`{"` + pluralStep(name) + `":[` + string(one) + `]}`))
 				appendSteps(&s, &wrapped)
 			}
 		}

@@ -13,7 +13,7 @@ import (
 // tests rarely record which network step failed.
 
 func analyzeTor(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	if k.isList("targets") {
 		testBroke(c, "an early, experimental format of the tor test")
 		return
@@ -26,7 +26,7 @@ func analyzeTor(c *msmt) {
 	blocked, ok := 0, 0
 	var firstFailed stepFailure
 	for _, name := range sortedKeys(targets) {
-		t := decodeKeys(targets[name])
+		t := splitKeys(targets[name])
 		if !t.has("failure") || !t.has("network_events") {
 			testBroke(c, "a Tor target lacks its results")
 			return
@@ -65,7 +65,7 @@ func analyzeTor(c *msmt) {
 }
 
 func analyzeVanillaTor(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	logs, ok := k["tor_logs"]
 	if !ok || isNullJSON(logs) {
 		logs, ok = k["tor_log"]
@@ -128,7 +128,7 @@ func analyzeTorSnowflake(c *msmt) {
 
 // toolResult scores a tool by its top-level failure.
 func toolResult(c *msmt, tool string) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	if f, _ := k.str("failure"); f != "" {
 		c.addEvidence(verdict.Evidence{Step: "bootstrap", Target: tool, Failure: f})
 		setBlocked(c.m, "", verdict.Anomaly, fmt.Sprintf("%s looked blocked: it could not start (%s).", tool, describeFailure(f)))
@@ -138,7 +138,7 @@ func toolResult(c *msmt, tool string) {
 }
 
 func analyzePsiphon(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	if k.null("failure") {
 		if bt, _ := k.number("bootstrap_time"); bt == 0 {
 			testBroke(c, "Psiphon reported neither success nor failure")
@@ -149,7 +149,7 @@ func analyzePsiphon(c *msmt) {
 }
 
 func analyzeOpenVPN(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	switch s, ok := k.boolean("success"); {
 	case !ok:
 		testBroke(c, "the test did not say whether the VPN connected")
@@ -167,7 +167,7 @@ func analyzeOpenVPN(c *msmt) {
 // up as blocking. sonde does the same: no verdict, with what the probe
 // reported as evidence.
 func analyzeRiseupVPN(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	api, _ := k.str("api_status")
 	c.addEvidence(verdict.Evidence{Step: "analysis", Target: "RiseupVPN API", Observed: "api_status: " + firstNonEmpty(api, "none"),
 		Note: "not scored: failures of RiseupVPN's own servers look like blocking"})
@@ -175,7 +175,7 @@ func analyzeRiseupVPN(c *msmt) {
 }
 
 func analyzeMeek(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	reqs := k.list("requests")
 	if len(reqs) == 0 {
 		testBroke(c, "no request was recorded")
@@ -183,7 +183,7 @@ func analyzeMeek(c *msmt) {
 	}
 	score := 0.0
 	for _, raw := range reqs {
-		r := decodeKeys(raw)
+		r := splitKeys(raw)
 		url, _ := r.object("request").str("url")
 		resp := r.object("response")
 		if r.null("response") || resp == nil {

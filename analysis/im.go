@@ -61,7 +61,7 @@ func testBroke(c *msmt, why string) {
 // tcpCounts counts connects that succeeded and failed (df-005).
 func tcpCounts(k keys) (ok, failed int) {
 	for _, raw := range k.list("tcp_connect") {
-		st := decodeKeys(raw).object("status")
+		st := splitKeys(raw).object("status")
 		if s, present := st.boolean("success"); present {
 			if s {
 				ok++
@@ -74,7 +74,7 @@ func tcpCounts(k keys) (ok, failed int) {
 }
 
 func analyzeTelegram(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	webBlocked := false
 	if s, _ := k.str("telegram_web_status"); s == "blocked" {
 		webBlocked = true
@@ -83,7 +83,7 @@ func analyzeTelegram(c *msmt) {
 	httpOK, httpFailed := 0, 0
 	webFailure := ""
 	for _, raw := range k.list("requests") {
-		r := decodeKeys(raw)
+		r := splitKeys(raw)
 		var url string
 		if req := r.object("request"); req != nil {
 			url, _ = req.str("url")
@@ -139,7 +139,7 @@ func analyzeTelegram(c *msmt) {
 }
 
 func analyzeWhatsApp(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	_, uf, unknown := k.unknownFailureKey()
 	if wf, _ := k.str("whatsapp_web_failure"); strings.Contains(wf, "unknown_failure 'ascii' co") {
 		testBroke(c, "a known probe bug: "+wf)
@@ -153,7 +153,7 @@ func analyzeWhatsApp(c *msmt) {
 	var web, reg *bool
 	var webF, regF string
 	for _, raw := range reqs {
-		r := decodeKeys(raw)
+		r := splitKeys(raw)
 		url, _ := r.object("request").str("url")
 		f, _ := r.str("failure")
 		// OONI: failure in (None, "", False); a missing key is a failure.
@@ -210,7 +210,7 @@ var facebookConsistency = []string{
 }
 
 func analyzeFacebookMessenger(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	score := 0.0
 	var bad []string
 	if facebookAllGood(k) {

@@ -15,30 +15,36 @@ import (
 // hiding all the others.
 type keys map[string]json.RawMessage
 
-// decodeKeys reads a JSON object; anything else gives nil keys. Valid
-// JSON is split without decoding (the values are slices of raw), which
-// gives what encoding/json gives unless a key is escaped or not ASCII
-// (encoding/json would rewrite it): those go through encoding/json.
+// decodeKeys reads a JSON object; anything else gives nil keys.
 func decodeKeys(raw json.RawMessage) keys {
-	if canonjson.Valid(raw) {
-		k := keys{}
-		err := canonjson.Members(raw, func(name, v []byte) error {
-			for _, c := range name {
-				if c == '\\' || c >= 0x80 {
-					return errOdd
-				}
-			}
-			k[string(name)] = v
-			return nil
-		})
-		if err == nil {
-			return k
-		}
-		if err != errOdd {
-			return nil // valid, but not an object
-		}
+	if !canonjson.Valid(raw) {
+		return nil // encoding/json would refuse it too
 	}
-	var k keys
+	return splitKeys(raw)
+}
+
+// splitKeys is decodeKeys for valid JSON (a value of keys, or test keys
+// checked once): the values are slices of raw, which gives what
+// encoding/json gives unless a key is escaped or not ASCII (encoding/json
+// would rewrite it): those go through encoding/json.
+func splitKeys(raw json.RawMessage) keys {
+	k := keys{}
+	err := canonjson.Members(raw, func(name, v []byte) error {
+		for _, c := range name {
+			if c == '\\' || c >= 0x80 {
+				return errOdd
+			}
+		}
+		k[string(name)] = v
+		return nil
+	})
+	if err == nil {
+		return k
+	}
+	if err != errOdd {
+		return nil // valid, but not an object
+	}
+	k = nil
 	if json.Unmarshal(raw, &k) != nil {
 		return nil
 	}
@@ -88,10 +94,12 @@ func (k keys) number(name string) (float64, bool) {
 	return 0, false
 }
 
-// list returns a list field's items (nil for anything else).
+// list returns a list field's items (nil for anything else). The
+// values of keys are valid JSON (decodeKeys checked them), and so are
+// the items.
 func (k keys) list(name string) []json.RawMessage {
 	v, ok := k[name]
-	if !ok || !canonjson.Valid(v) {
+	if !ok {
 		return nil
 	}
 	l := []json.RawMessage{}
@@ -104,7 +112,7 @@ func (k keys) list(name string) []json.RawMessage {
 // object returns an object field (nil for anything else).
 func (k keys) object(name string) keys {
 	if v, ok := k[name]; ok {
-		return decodeKeys(v)
+		return splitKeys(v)
 	}
 	return nil
 }

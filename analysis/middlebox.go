@@ -15,13 +15,13 @@ import (
 // traffic was tampered with.
 
 func analyzeHeaderFieldManipulation(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	reqs := k.list("requests")
 	if len(reqs) == 0 {
 		testBroke(c, "no request was recorded")
 		return
 	}
-	r := decodeKeys(reqs[0])
+	r := splitKeys(reqs[0])
 	if r == nil {
 		testBroke(c, "the request could not be read")
 		return
@@ -76,7 +76,7 @@ func analyzeHeaderFieldManipulation(c *msmt) {
 }
 
 func analyzeInvalidRequestLine(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	sent, received := k.list("sent"), k.list("received")
 	if len(sent) == 0 && len(received) == 0 {
 		testBroke(c, "nothing was sent or received")

@@ -12,7 +12,7 @@ import (
 // analyzeHTTPRequests is the legacy http_requests test (2012-2016): a
 // request from the probe compared with one over Tor.
 func analyzeHTTPRequests(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	steps, _ := c.decodeSteps()
 	var direct measurement.Steps
 	for _, r := range steps.Requests {
@@ -48,7 +48,7 @@ func analyzeHTTPRequests(c *msmt) {
 // asked of several resolvers and of a control resolver. OONI does not score
 // it; sonde reports the resolvers that disagreed.
 func analyzeDNSConsistency(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	var bad []string
 	for _, raw := range k.list("inconsistent") {
 		var s string
@@ -69,7 +69,7 @@ func analyzeDNSConsistency(c *msmt) {
 
 // analyzeLegacyTCPConnect is the legacy tcp_connect test (ts-008).
 func analyzeLegacyTCPConnect(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	conn, _ := k.str("connection")
 	if conn == "success" {
 		setOK(c.m, fmt.Sprintf("The connection to %s worked.", c.m.Input))
@@ -81,7 +81,7 @@ func analyzeLegacyTCPConnect(c *msmt) {
 }
 
 func analyzeSTUNReachability(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	ep, _ := k.str("endpoint")
 	if f, _ := k.str("failure"); f != "" {
 		c.addEvidence(verdict.Evidence{Step: "stun", Target: ep, Failure: f})
@@ -94,7 +94,7 @@ func analyzeSTUNReachability(c *msmt) {
 // analyzeDNSCheck: a DNS-over-HTTPS/TLS/UDP resolver is reachable when at
 // least one of its addresses answered the lookup.
 func analyzeDNSCheck(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	if f, _ := k.str("bootstrap_failure"); f != "" {
 		c.addEvidence(verdict.Evidence{Step: "dns", Target: c.m.Domain, Failure: f, Note: "could not resolve the resolver's own name"})
 		setBlocked(c.m, measurement.BlockingDNS, verdict.Anomaly, fmt.Sprintf(
@@ -108,7 +108,7 @@ func analyzeDNSCheck(c *msmt) {
 	}
 	var first stepFailure
 	for _, addr := range sortedKeys(lookups) {
-		l := decodeKeys(lookups[addr])
+		l := splitKeys(lookups[addr])
 		f, _ := l.str("failure")
 		if l.null("failure") {
 			setOK(c.m, fmt.Sprintf("The resolver %s answered.", c.m.Input))
@@ -124,7 +124,7 @@ func analyzeDNSCheck(c *msmt) {
 }
 
 func analyzeBrowserWeb(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	switch res, _ := k.str("result"); res {
 	case "ok":
 		setOK(c.m, fmt.Sprintf("A real browser loaded %s.", c.m.Input))
@@ -139,7 +139,7 @@ func analyzeBrowserWeb(c *msmt) {
 // analyzeDash: a video streaming speed test. OONI flags every failure as
 // a failed measurement, not as blocking.
 func analyzeDash(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	if len(k) == 0 {
 		testBroke(c, "the test recorded nothing")
 		return
@@ -153,7 +153,7 @@ func analyzeDash(c *msmt) {
 
 // analyzeNDT: a speed test OONI does not score.
 func analyzeNDT(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	if f, _ := k.str("failure"); f != "" {
 		c.addEvidence(verdict.Evidence{Step: "ndt", Failure: f})
 		setUnknown(c.m, verdict.OK, "The speed test (NDT) reported an error ("+f+"). Speed tests measure performance, not blocking; sonde, like OONI, does not score them.")

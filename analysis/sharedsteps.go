@@ -26,7 +26,7 @@ func (a *Analyzer) AnalyzeWithSteps(m *measurement.Measurement) (verdict.Verdict
 	var s sharedSteps
 	v := a.analyze(m, &s)
 	if !s.ok {
-		s.steps, _ = measurement.DecodeSteps(m.TestKeys)
+		s.steps, _ = decodeSteps(m.TestKeys, s.keysValid)
 	}
 	return v, s.steps
 }
@@ -37,19 +37,30 @@ type sharedSteps struct {
 	steps   measurement.Steps
 	dropped int
 	ok      bool // steps hold what DecodeSteps gives
+	// keysValid: the test keys are valid JSON (set by the analysis).
+	keysValid bool
 }
 
 // decodeSteps is measurement.DecodeSteps(c.raw.TestKeys), decoded once
 // per analysis.
 func (c *msmt) decodeSteps() (measurement.Steps, int) {
 	if c.shared == nil {
-		return measurement.DecodeSteps(c.raw.TestKeys)
+		return decodeSteps(c.raw.TestKeys, c.keysValid)
 	}
 	if !c.shared.ok {
-		c.shared.steps, c.shared.dropped = measurement.DecodeSteps(c.raw.TestKeys)
+		c.shared.steps, c.shared.dropped = decodeSteps(c.raw.TestKeys, c.keysValid)
 		c.shared.ok = true
 	}
 	return c.shared.steps, c.shared.dropped
+}
+
+// decodeSteps is measurement.DecodeSteps, without its validation pass
+// when the keys are known to be valid JSON.
+func decodeSteps(testKeys []byte, valid bool) (measurement.Steps, int) {
+	if valid {
+		return measurement.DecodeStepsValid(testKeys)
+	}
+	return measurement.DecodeSteps(testKeys)
 }
 
 // offerSteps records steps decoded as part of a larger structure (the
@@ -59,6 +70,15 @@ func (c *msmt) decodeSteps() (measurement.Steps, int) {
 // case; DecodeSteps does not).
 func (c *msmt) offerSteps(s *measurement.Steps) {
 	if c.shared == nil || c.shared.ok || !plainStepKeys(c.raw.TestKeys) {
+		return
+	}
+	c.shared.steps, c.shared.dropped, c.shared.ok = *s, 0, true
+}
+
+// takeSteps records steps that are what DecodeSteps gives for the test
+// keys, with nothing dropped (measurement.DecodeWebTestKeysSteps said so).
+func (c *msmt) takeSteps(s *measurement.Steps) {
+	if c.shared == nil || c.shared.ok {
 		return
 	}
 	c.shared.steps, c.shared.dropped, c.shared.ok = *s, 0, true

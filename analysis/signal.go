@@ -12,7 +12,7 @@ import (
 // engines with known bugs are failures; otherwise signal_backend_status
 // decides.
 func analyzeSignal(c *msmt) {
-	k := decodeKeys(c.raw.TestKeys)
+	k := c.keys()
 	// OONI flags a measurement without these keys (or with a top-level
 	// failure) as failed.
 	if !k.has("failed_operation") || !k.null("failed_operation") || !k.has("failure") || !k.null("failure") {

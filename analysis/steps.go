@@ -24,7 +24,7 @@ func hasSteps(s *measurement.Steps) bool {
 // carry a control (the control helper's "control" object) are compared
 // with it as web_connectivity is.
 func analyzeSteps(c *msmt) {
-	if k := decodeKeys(c.raw.TestKeys); k.object("control") != nil {
+	if k := c.keys(); k.object("control") != nil {
 		analyzeWebConnectivity(c)
 		return
 	}

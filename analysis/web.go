@@ -25,7 +25,14 @@ type web struct {
 }
 
 func analyzeWebConnectivity(c *msmt) {
-	tk, err := measurement.DecodeWebTestKeys(c.raw.TestKeys)
+	var tk measurement.WebTestKeys
+	var stepsExact bool
+	var err error
+	if c.keysValid {
+		tk, stepsExact, err = measurement.DecodeWebTestKeysSteps(c.raw.TestKeys)
+	} else {
+		tk, err = measurement.DecodeWebTestKeys(c.raw.TestKeys)
+	}
 	if err != nil {
 		steps, _ := c.decodeSteps()
 		if hasSteps(&steps) {
@@ -35,7 +42,11 @@ func analyzeWebConnectivity(c *msmt) {
 		setUnknown(c.m, verdict.Failure, "The measurement's results could not be read: "+err.Error()+".")
 		return
 	}
-	c.offerSteps(&tk.Steps)
+	if stepsExact {
+		c.takeSteps(&tk.Steps)
+	} else {
+		c.offerSteps(&tk.Steps)
+	}
 	w := &web{c: c, tk: &tk, host: c.m.Domain, url: string(c.raw.Input)}
 	w.analyze()
 }

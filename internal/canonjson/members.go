@@ -15,37 +15,57 @@ var ErrNotObject = errors.New("canonjson: not a JSON object")
 // (what Append wrote, or what was checked before): Members finds
 // boundaries, it does not validate.
 func Members(obj []byte, fn func(key, value []byte) error) error {
-	i, empty, err := open(obj, '{', '}', ErrNotObject)
-	if empty || err != nil {
-		return err
-	}
-	for i < len(obj) {
-		if obj[i] != '"' {
-			return ErrNotObject
-		}
-		end := skipString(obj, i)
-		if end < 0 {
-			return ErrNotObject
-		}
-		key := obj[i+1 : end-1]
-		i = skipWS(obj, end)
-		if i >= len(obj) || obj[i] != ':' {
-			return ErrNotObject
-		}
-		i = skipWS(obj, i+1)
+	end, err := MembersAt(obj, 0, func(key []byte, i int) (int, error) {
 		vend := skipValue(obj, i)
 		if vend <= i {
-			return ErrNotObject
+			return 0, ErrNotObject
 		}
-		if err := fn(key, obj[i:vend]); err != nil {
-			return err
+		return vend, fn(key, obj[i:vend])
+	})
+	if err != nil {
+		return err
+	}
+	return trailing(obj, end, ErrNotObject)
+}
+
+// MembersAt is Members for a decoder that reads each value itself, so
+// that nested values are scanned once: the object starts at b[i] (after
+// white space), fn gets each key and where its value starts and returns
+// where the value ends, and MembersAt returns the index after the object.
+// What follows the object is not looked at. Like Members it finds
+// boundaries and does not validate.
+func MembersAt(b []byte, i int, fn func(key []byte, value int) (int, error)) (int, error) {
+	i, empty, err := open(b, i, '{', '}', ErrNotObject)
+	if empty || err != nil {
+		return i, err
+	}
+	for i < len(b) {
+		if b[i] != '"' {
+			return i, ErrNotObject
+		}
+		end := skipString(b, i)
+		if end < 0 {
+			return i, ErrNotObject
+		}
+		key := b[i+1 : end-1]
+		i = skipWS(b, end)
+		if i >= len(b) || b[i] != ':' {
+			return i, ErrNotObject
+		}
+		i = skipWS(b, i+1)
+		vend, err := fn(key, i)
+		if err != nil {
+			return i, err
+		}
+		if vend <= i || vend > len(b) {
+			return i, ErrNotObject
 		}
 		var done bool
-		if i, done, err = after(obj, vend, '}', ErrNotObject); done {
-			return err
+		if i, done, err = after(b, vend, '}', ErrNotObject); done {
+			return i, err
 		}
 	}
-	return ErrNotObject
+	return i, ErrNotObject
 }
 
 // ErrNotArray is returned by Elements for a value that is not an array.
@@ -55,52 +75,72 @@ var ErrNotArray = errors.New("canonjson: not a JSON array")
 // order, and stops at the first error fn returns. Like Members it finds
 // boundaries and does not validate.
 func Elements(arr []byte, fn func(value []byte) error) error {
-	i, empty, err := open(arr, '[', ']', ErrNotArray)
-	if empty || err != nil {
+	end, err := ElementsAt(arr, 0, func(i int) (int, error) {
+		vend := skipValue(arr, i)
+		if vend <= i {
+			return 0, ErrNotArray
+		}
+		return vend, fn(arr[i:vend])
+	})
+	if err != nil {
 		return err
 	}
-	for i < len(arr) {
-		end := skipValue(arr, i)
-		if end <= i {
-			return ErrNotArray
-		}
-		if err := fn(arr[i:end]); err != nil {
-			return err
-		}
-		var done bool
-		if i, done, err = after(arr, end, ']', ErrNotArray); done {
-			return err
-		}
-	}
-	return ErrNotArray
+	return trailing(arr, end, ErrNotArray)
 }
 
-// open reads the start of a container: it returns where its first member
-// or element starts, or that it is empty (with nil when only white space
-// follows it), or notErr.
-func open(b []byte, start, end byte, notErr error) (int, bool, error) {
-	i := skipWS(b, 0)
+// ElementsAt is Elements as MembersAt is Members: the array starts at
+// b[i], fn gets where each element starts and returns where it ends, and
+// ElementsAt returns the index after the array.
+func ElementsAt(b []byte, i int, fn func(value int) (int, error)) (int, error) {
+	i, empty, err := open(b, i, '[', ']', ErrNotArray)
+	if empty || err != nil {
+		return i, err
+	}
+	for i < len(b) {
+		end, err := fn(i)
+		if err != nil {
+			return i, err
+		}
+		if end <= i || end > len(b) {
+			return i, ErrNotArray
+		}
+		var done bool
+		if i, done, err = after(b, end, ']', ErrNotArray); done {
+			return i, err
+		}
+	}
+	return i, ErrNotArray
+}
+
+// ValueEnd returns the index after the JSON value starting at b[i], or
+// -1. b must be valid JSON: it finds the boundary, it does not validate.
+func ValueEnd(b []byte, i int) int { return skipValue(b, i) }
+
+// open reads the start of a container at b[i] (after white space): it
+// returns where its first member or element starts, or that it is empty
+// (and the index after it), or notErr.
+func open(b []byte, i int, start, end byte, notErr error) (int, bool, error) {
+	i = skipWS(b, i)
 	if i >= len(b) || b[i] != start {
 		return i, true, notErr
 	}
 	i = skipWS(b, i+1)
 	if i < len(b) && b[i] == end {
-		return i, true, trailing(b, i+1, notErr)
+		return i + 1, true, nil
 	}
 	return i, false, nil
 }
 
 // after reads what follows a member or an element ending at b[i]: a comma
 // (it returns where the next one starts), or the container's end (done,
-// with nil when only white space follows), or anything else (done, with
-// notErr).
+// and the index after it), or anything else (done, with notErr).
 func after(b []byte, i int, end byte, notErr error) (int, bool, error) {
 	i = skipWS(b, i)
 	switch {
 	case i < len(b) && b[i] == ',':
 		return skipWS(b, i+1), false, nil
 	case i < len(b) && b[i] == end:
-		return i, true, trailing(b, i+1, notErr)
+		return i + 1, true, nil
 	}
 	return i, true, notErr
 }

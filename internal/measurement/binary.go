@@ -42,28 +42,54 @@ func (v *MaybeBinary) UnmarshalJSON(b []byte) error {
 			*v = MaybeBinary(s)
 			return nil
 		}
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := decodeJSONString(b)
+		if err != nil {
 			return err
 		}
 		*v = MaybeBinary(s)
 		return nil
 	case len(b) > 0 && b[0] == '{':
-		var o binaryObject
-		if err := json.Unmarshal(b, &o); err != nil {
-			return err
-		}
-		if o.Format != "base64" {
-			return fmt.Errorf("binary value: unknown format %q", o.Format)
-		}
-		data, err := decodeBase64(o.Data)
+		data, err := decodeBinaryObject(b)
 		if err != nil {
-			return fmt.Errorf("binary value: %w", err)
+			return err
 		}
 		*v = MaybeBinary(data)
 		return nil
 	}
 	return errors.New("binary value: want a string, null or a base64 object")
+}
+
+// decodeBinaryObject decodes {"format":"base64","data":"..."}: with the
+// fast decoder when it is valid JSON (it is small, so checking it is
+// cheap) and nothing unusual, else with encoding/json and its error.
+func decodeBinaryObject(b []byte) ([]byte, error) {
+	var o binaryObject
+	if !canonjson.Valid(b) || decodeObject(&cursor{b: b}, &o, binaryNames) != nil {
+		o = binaryObject{}
+		if err := json.Unmarshal(b, &o); err != nil {
+			return nil, err
+		}
+	}
+	if o.Format != "base64" {
+		return nil, fmt.Errorf("binary value: unknown format %q", o.Format)
+	}
+	data, err := decodeBase64(o.Data)
+	if err != nil {
+		return nil, fmt.Errorf("binary value: %w", err)
+	}
+	return data, nil
+}
+
+var binaryNames = []string{"format", "data"}
+
+func (o *binaryObject) set(k []byte, c *cursor) (int, error) {
+	switch string(k) {
+	case "format":
+		return 0, decodeString(c.value(), &o.Format)
+	case "data":
+		return 1, decodeString(c.value(), &o.Data)
+	}
+	return -1, nil
 }
 
 // decodeBase64 accepts padded and unpadded standard base64, as OONI's
@@ -93,8 +119,8 @@ func (d *BinaryData) UnmarshalJSON(b []byte) error {
 	var mb MaybeBinary
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := decodeJSONString(b)
+		if err != nil {
 			return err
 		}
 		data, err := decodeBase64(s)
@@ -103,6 +129,16 @@ func (d *BinaryData) UnmarshalJSON(b []byte) error {
 		}
 		*d = data
 		return nil
+	}
+	if len(b) > 0 && b[0] == '{' {
+		data, err := decodeBinaryObject(b)
+		if err != nil {
+			return err
+		}
+		if len(data) > 0 { // (an empty one as it always was, through a string)
+			*d = data
+			return nil
+		}
 	}
 	if err := mb.UnmarshalJSON(b); err != nil {
 		return err
@@ -124,14 +160,21 @@ func (h HTTPHeader) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (h *HTTPHeader) UnmarshalJSON(b []byte) error {
-	var pair []json.RawMessage
-	if canonjson.Elements(b, func(v []byte) error { pair = append(pair, v); return nil }) == nil && len(pair) == 2 {
-		if key, ok := plainString(pair[0]); ok {
+	var two [2][]byte
+	n := 0
+	if canonjson.Elements(b, func(v []byte) error {
+		if n < len(two) {
+			two[n] = v
+		}
+		n++
+		return nil
+	}) == nil && n == 2 {
+		if key, ok := plainString(two[0]); ok {
 			h.Key = key
-			return h.Value.UnmarshalJSON(pair[1])
+			return h.Value.UnmarshalJSON(two[1])
 		}
 	}
-	pair = nil
+	var pair []json.RawMessage
 	if err := json.Unmarshal(b, &pair); err != nil {
 		return fmt.Errorf("header: %w", err)
 	}

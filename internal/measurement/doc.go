@@ -19,6 +19,16 @@
 // be binary objects. Decoding never fails on a shape that OONI's own
 // pipeline accepts; it fails on JSON that is not a measurement.
 //
+// The collector decodes every measurement it stores, so ParseEnvelope,
+// DecodeSteps and DecodeWebTestKeys use a decoder without reflection
+// (fastjson.go) that walks a cursor through the bytes, each byte about
+// once however deeply it is nested, and gives exactly what encoding/json
+// gives: fuzz tests hold the two together, and on anything unusual (a key
+// in another case, given twice or escaped, a value of the wrong type) it
+// hands the value to encoding/json. DecodeStepsValid and
+// DecodeWebTestKeysValid skip the validation pass, for callers that have
+// checked the bytes already.
+//
 // Test keys are kept as raw JSON in the envelope. Each network test owns the
 // shape of its keys; readers decode the parts they understand (see
 // [WebTestKeys] for the keys most readers share).

@@ -1,6 +1,7 @@
 package measurement
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,7 +18,8 @@ import (
 // input.
 func ParseEnvelope(b []byte) (*Measurement, error) {
 	var m Measurement
-	if decodeObject(b, &m, envelopeNames) != nil || b[0] != '{' {
+	c := cursor{b: b}
+	if decodeObject(&c, &m, envelopeNames) != nil || b[0] != '{' || len(bytes.TrimLeft(b[c.i:], " \t\r\n")) > 0 {
 		return Parse(b)
 	}
 	if m.TestName == "" {
@@ -34,52 +36,52 @@ var envelopeNames = []string{"annotations", "data_format_version", "input", "mea
 	"resolver_network_name", "software_name", "software_version", "test_helpers", "test_keys", "test_name",
 	"test_runtime", "test_start_time", "test_version"}
 
-func (m *Measurement) set(k, v []byte) (int, error) {
+func (m *Measurement) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "annotations":
-		return 0, decodeStringMap(v, &m.Annotations)
+		return 0, decodeStringMap(c, &m.Annotations)
 	case "data_format_version":
-		return 1, decodeString(v, &m.DataFormatVersion)
+		return 1, decodeString(c.value(), &m.DataFormatVersion)
 	case "input":
-		return 2, m.Input.UnmarshalJSON(v)
+		return 2, m.Input.UnmarshalJSON(c.value())
 	case "measurement_start_time":
-		return 3, decodeString(v, &m.MeasurementStartTime)
+		return 3, decodeString(c.value(), &m.MeasurementStartTime)
 	case "measurement_uid":
-		return 4, decodeString(v, &m.MeasurementUID)
+		return 4, decodeString(c.value(), &m.MeasurementUID)
 	case "probe_asn":
-		return 5, decodeString(v, &m.ProbeASN)
+		return 5, decodeString(c.value(), &m.ProbeASN)
 	case "probe_cc":
-		return 6, decodeString(v, &m.ProbeCC)
+		return 6, decodeString(c.value(), &m.ProbeCC)
 	case "probe_ip":
-		return 7, decodeString(v, &m.ProbeIP)
+		return 7, decodeString(c.value(), &m.ProbeIP)
 	case "probe_network_name":
-		return 8, decodeString(v, &m.ProbeNetworkName)
+		return 8, decodeString(c.value(), &m.ProbeNetworkName)
 	case "report_id":
-		return 9, decodeString(v, &m.ReportID)
+		return 9, decodeString(c.value(), &m.ReportID)
 	case "resolver_asn":
-		return 10, decodeString(v, &m.ResolverASN)
+		return 10, decodeString(c.value(), &m.ResolverASN)
 	case "resolver_ip":
-		return 11, decodeString(v, &m.ResolverIP)
+		return 11, decodeString(c.value(), &m.ResolverIP)
 	case "resolver_network_name":
-		return 12, decodeString(v, &m.ResolverNetworkName)
+		return 12, decodeString(c.value(), &m.ResolverNetworkName)
 	case "software_name":
-		return 13, decodeString(v, &m.SoftwareName)
+		return 13, decodeString(c.value(), &m.SoftwareName)
 	case "software_version":
-		return 14, decodeString(v, &m.SoftwareVersion)
+		return 14, decodeString(c.value(), &m.SoftwareVersion)
 	case "test_helpers":
 		m.TestHelpers = nil
-		return 15, json.Unmarshal(v, &m.TestHelpers)
+		return 15, json.Unmarshal(c.value(), &m.TestHelpers)
 	case "test_keys":
-		m.TestKeys = v
+		m.TestKeys = c.value()
 		return 16, nil
 	case "test_name":
-		return 17, decodeString(v, &m.TestName)
+		return 17, decodeString(c.value(), &m.TestName)
 	case "test_runtime":
-		return 18, decodeFloat(v, &m.TestRuntime)
+		return 18, decodeFloat(c.value(), &m.TestRuntime)
 	case "test_start_time":
-		return 19, decodeString(v, &m.TestStartTime)
+		return 19, decodeString(c.value(), &m.TestStartTime)
 	case "test_version":
-		return 20, decodeString(v, &m.TestVersion)
+		return 20, decodeString(c.value(), &m.TestVersion)
 	}
 	return -1, nil
 }

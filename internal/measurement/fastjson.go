@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/sonde-project/sonde/internal/canonjson"
 )
@@ -27,49 +28,77 @@ var errFallback = errors.New("measurement: decode with encoding/json")
 var errType = errors.New("measurement: wrong JSON type")
 
 // fastObject is a struct the fast decoder can fill: set decodes the value
-// of the field named key and returns its index, or -1 for a key that is
-// not a field's name (ignored).
+// of the field named key at c and returns its index, or -1 for a key that
+// is not a field's name (ignored, and left for the caller to skip).
 type fastObject interface {
-	set(key, value []byte) (int, error)
+	set(key []byte, c *cursor) (int, error)
 }
 
-// decodeObject fills o from the JSON object raw, as encoding/json would;
+// cursor is a position in valid JSON. The decoders of containers read
+// the value at c.i and move c.i past it, so that each byte is scanned
+// about once however deep it is; after an error c.i is unspecified.
+type cursor struct {
+	b []byte
+	i int
+}
+
+// value returns the raw value at the cursor (for the decoders of
+// scalars) and moves past it. Where b is not valid JSON after all it
+// returns null and stays, which the containers' walk refuses.
+func (c *cursor) value() []byte {
+	end := canonjson.ValueEnd(c.b, c.i)
+	if end <= c.i {
+		return []byte("null")
+	}
+	v := c.b[c.i:end]
+	c.i = end
+	return v
+}
+
+// decodeObject fills o from the JSON object at c, as encoding/json would;
 // names are o's JSON field names, for the keys that match one only
 // regardless of case.
-func decodeObject(raw []byte, o fastObject, names []string) error {
-	if null, err := expect(raw, '{'); null || err != nil {
+func decodeObject(c *cursor, o fastObject, names []string) error {
+	if null, err := c.expect('{'); null || err != nil {
 		return err
 	}
 	var seen uint64
-	return canonjson.Members(raw, func(k, v []byte) error {
+	end, err := canonjson.MembersAt(c.b, c.i, func(k []byte, i int) (int, error) {
 		if bytes.IndexByte(k, '\\') >= 0 {
-			return errFallback
+			return 0, errFallback
 		}
-		i, err := o.set(k, v)
+		c.i = i
+		f, err := o.set(k, c)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		if i < 0 {
+		if f < 0 {
 			for _, n := range names {
 				if bytes.EqualFold(k, []byte(n)) {
-					return errFallback
+					return 0, errFallback
 				}
 			}
-			return nil
+			return canonjson.ValueEnd(c.b, i), nil
 		}
-		if seen&(1<<i) != 0 {
-			return errFallback
+		if seen&(1<<f) != 0 {
+			return 0, errFallback
 		}
-		seen |= 1 << i
-		return nil
+		seen |= 1 << f
+		return c.i, nil
 	})
+	c.i = end
+	return err
 }
 
-// expect reports whether raw is null, and errType when it is neither null
-// nor a value starting with start.
-func expect(raw []byte, start byte) (null bool, err error) {
-	switch raw[0] {
+// expect reports whether the value at c is null (and moves past it), and
+// errType when it is neither null nor a value starting with start.
+func (c *cursor) expect(start byte) (null bool, err error) {
+	if c.i >= len(c.b) {
+		return false, errType
+	}
+	switch c.b[c.i] {
 	case 'n':
+		c.i += len("null")
 		return true, nil
 	case start:
 		return false, nil
@@ -77,25 +106,36 @@ func expect(raw []byte, start byte) (null bool, err error) {
 	return false, errType
 }
 
-// decodeSlice fills *dst from the JSON array raw, each element with elem.
-// null sets nil; [] sets an empty, non-nil slice, as encoding/json does.
-func decodeSlice[T any](raw []byte, dst *[]T, elem func([]byte, *T) error) error {
-	if null, err := expect(raw, '['); null || err != nil {
+// decodeSlice fills *dst from the JSON array at c, each element with
+// elem. null sets nil; [] sets an empty, non-nil slice, as encoding/json
+// does.
+func decodeSlice[T any](c *cursor, dst *[]T, elem func(*cursor, *T) error) error {
+	if null, err := c.expect('['); null || err != nil {
 		if null {
 			*dst = nil
 		}
 		return err
 	}
 	out := make([]T, 0, 4)
-	err := canonjson.Elements(raw, func(v []byte) error {
+	end, err := canonjson.ElementsAt(c.b, c.i, func(i int) (int, error) {
 		out = append(out, *new(T))
-		return elem(v, &out[len(out)-1])
+		c.i = i
+		if err := elem(c, &out[len(out)-1]); err != nil {
+			return 0, err
+		}
+		return c.i, nil
 	})
 	if err != nil {
 		return err
 	}
+	c.i = end
 	*dst = out
 	return nil
+}
+
+// decodeValues is decodeSlice for elements decoded from their raw JSON.
+func decodeValues[T any](c *cursor, dst *[]T, elem func([]byte, *T) error) error {
+	return decodeSlice(c, dst, func(c *cursor, v *T) error { return elem(c.value(), v) })
 }
 
 func decodeString(raw []byte, dst *string) error {
@@ -110,7 +150,12 @@ func decodeString(raw []byte, dst *string) error {
 		*dst = s
 		return nil
 	}
-	return json.Unmarshal(raw, dst)
+	s, err := decodeJSONString(raw)
+	if err != nil {
+		return err
+	}
+	*dst = s
+	return nil
 }
 
 // decodePtr fills a pointer field: null sets nil, anything else a new
@@ -128,11 +173,24 @@ func decodePtr[T any](raw []byte, dst **T, dec func([]byte, *T) error) error {
 	return nil
 }
 
+// decodePtrAt is decodePtr for a value decoded at the cursor.
+func decodePtrAt[T any](c *cursor, dst **T, dec func(*cursor, *T) error) error {
+	if c.i < len(c.b) && c.b[c.i] == 'n' {
+		c.i += len("null")
+		*dst = nil
+		return nil
+	}
+	v := new(T)
+	if err := dec(c, v); err != nil {
+		return err
+	}
+	*dst = v
+	return nil
+}
+
 func decodeStringPtr(raw []byte, dst **string) error { return decodePtr(raw, dst, decodeString) }
 
-func decodeStrings(raw []byte, dst *[]string) error {
-	return decodeSlice(raw, dst, decodeString)
-}
+func decodeStrings(c *cursor, dst *[]string) error { return decodeValues(c, dst, decodeString) }
 
 func decodeInt(raw []byte, dst *int64, bits int) error {
 	if raw[0] == 'n' {
@@ -200,39 +258,52 @@ func decodeBoolPtr(raw []byte, dst **bool) error { return decodePtr(raw, dst, de
 // an object a new map with the keys as encoding/json decodes them (the
 // last of a repeated key wins) and each value decoded with val; a null
 // value is the zero value, as encoding/json has it.
-func decodeMap[V any](raw []byte, dst *map[string]V, val func([]byte, *V) error) error {
-	if null, err := expect(raw, '{'); null || err != nil {
+func decodeMap[V any](c *cursor, dst *map[string]V, val func(*cursor, *V) error) error {
+	if null, err := c.expect('{'); null || err != nil {
 		if null {
 			*dst = nil
 		}
 		return err
 	}
 	m := map[string]V{}
-	err := canonjson.Members(raw, func(k, v []byte) error {
-		var key string
-		if err := decodeString(append(append([]byte{'"'}, k...), '"'), &key); err != nil {
-			return err
+	value := new(V) // one for the whole map: val's argument escapes
+	end, err := canonjson.MembersAt(c.b, c.i, func(k []byte, i int) (int, error) {
+		key, err := mapKey(k)
+		if err != nil {
+			return 0, err
 		}
-		var value V
-		if err := val(v, &value); err != nil {
-			return err
+		*value = *new(V)
+		c.i = i
+		if err := val(c, value); err != nil {
+			return 0, err
 		}
-		m[key] = value
-		return nil
+		m[key] = *value
+		return c.i, nil
 	})
 	if err != nil {
 		return err
 	}
+	c.i = end
 	*dst = m
 	return nil
 }
 
-func decodeStringMap(raw []byte, dst *map[string]string) error {
-	return decodeMap(raw, dst, decodeString)
+// mapKey decodes an object's key (the bytes between its quotes).
+func mapKey(k []byte) (string, error) {
+	if bytes.IndexByte(k, '\\') < 0 && utf8.Valid(k) {
+		return string(k), nil
+	}
+	var key string
+	err := decodeString(append(append([]byte{'"'}, k...), '"'), &key)
+	return key, err
 }
 
-func decodeHeaderMap(raw []byte, dst *map[string]MaybeBinary) error {
-	return decodeMap(raw, dst, unmarshaler[MaybeBinary])
+func decodeStringMap(c *cursor, dst *map[string]string) error {
+	return decodeMap(c, dst, func(c *cursor, s *string) error { return decodeString(c.value(), s) })
+}
+
+func decodeHeaderMap(c *cursor, dst *map[string]MaybeBinary) error {
+	return decodeMap(c, dst, func(c *cursor, v *MaybeBinary) error { return v.UnmarshalJSON(c.value()) })
 }
 
 // unmarshaler decodes a custom type: its UnmarshalJSON is what

@@ -18,238 +18,245 @@ var (
 	networkEventNames = []string{"address", "failure", "num_bytes", "operation", "proto", "t0", "t", "tags", "transaction_id"}
 )
 
-func (q *DNSQuery) set(k, v []byte) (int, error) {
+func (q *DNSQuery) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "answers":
-		return 0, decodeSlice(v, &q.Answers, func(raw []byte, a *DNSAnswer) error { return decodeObject(raw, a, dnsAnswerNames) })
+		return 0, decodeSlice(c, &q.Answers, func(c *cursor, a *DNSAnswer) error { return decodeObject(c, a, dnsAnswerNames) })
 	case "engine":
-		return 1, decodeString(v, &q.Engine)
+		return 1, decodeString(c.value(), &q.Engine)
 	case "failure":
-		return 2, decodeStringPtr(v, &q.Failure)
+		return 2, decodeStringPtr(c.value(), &q.Failure)
 	case "getaddrinfo_error":
-		return 3, decodeInt(v, &q.GetaddrinfoError, 64)
+		return 3, decodeInt(c.value(), &q.GetaddrinfoError, 64)
 	case "hostname":
-		return 4, decodeString(v, &q.Hostname)
+		return 4, decodeString(c.value(), &q.Hostname)
 	case "query_type":
-		return 5, decodeString(v, &q.QueryType)
+		return 5, decodeString(c.value(), &q.QueryType)
 	case "raw_response":
-		return 6, unmarshaler(v, &q.RawResponse)
+		return 6, unmarshaler(c.value(), &q.RawResponse)
 	case "rcode":
-		return 7, decodeInt(v, &q.Rcode, 64)
+		return 7, decodeInt(c.value(), &q.Rcode, 64)
 	case "resolver_hostname":
-		return 8, decodeStringPtr(v, &q.ResolverHostname)
+		return 8, decodeStringPtr(c.value(), &q.ResolverHostname)
 	case "resolver_port":
-		return 9, decodeStringPtr(v, &q.ResolverPort)
+		return 9, decodeStringPtr(c.value(), &q.ResolverPort)
 	case "resolver_address":
-		return 10, decodeString(v, &q.ResolverAddress)
+		return 10, decodeString(c.value(), &q.ResolverAddress)
 	case "t0":
-		return 11, decodeFloat(v, &q.T0)
+		return 11, decodeFloat(c.value(), &q.T0)
 	case "t":
-		return 12, decodeFloat(v, &q.T)
+		return 12, decodeFloat(c.value(), &q.T)
 	case "tags":
-		return 13, decodeStrings(v, &q.Tags)
+		return 13, decodeStrings(c, &q.Tags)
 	case "transaction_id":
-		return 14, decodeInt(v, &q.TransactionID, 64)
+		return 14, decodeInt(c.value(), &q.TransactionID, 64)
 	}
 	return -1, nil
 }
 
-func (a *DNSAnswer) set(k, v []byte) (int, error) {
+func (a *DNSAnswer) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "asn":
-		return 0, decodeInt(v, &a.ASN, 64)
+		return 0, decodeInt(c.value(), &a.ASN, 64)
 	case "as_org_name":
-		return 1, decodeString(v, &a.ASOrgName)
+		return 1, decodeString(c.value(), &a.ASOrgName)
 	case "answer_type":
-		return 2, decodeString(v, &a.AnswerType)
+		return 2, decodeString(c.value(), &a.AnswerType)
 	case "hostname":
-		return 3, decodeString(v, &a.Hostname)
+		return 3, decodeString(c.value(), &a.Hostname)
 	case "ipv4":
-		return 4, decodeString(v, &a.IPv4)
+		return 4, decodeString(c.value(), &a.IPv4)
 	case "ipv6":
-		return 5, decodeString(v, &a.IPv6)
+		return 5, decodeString(c.value(), &a.IPv6)
 	case "alpn":
-		return 6, decodeStrings(v, &a.ALPN)
+		return 6, decodeStrings(c, &a.ALPN)
 	case "ttl":
-		return 7, decodeUint32Ptr(v, &a.TTL)
+		return 7, decodeUint32Ptr(c.value(), &a.TTL)
 	}
 	return -1, nil
 }
 
-func (c *TCPConnect) set(k, v []byte) (int, error) {
+func (tc *TCPConnect) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "ip":
-		return 0, decodeString(v, &c.IP)
+		return 0, decodeString(c.value(), &tc.IP)
 	case "port":
-		return 1, decodeGoInt(v, &c.Port)
+		return 1, decodeGoInt(c.value(), &tc.Port)
 	case "status":
-		return 2, decodeObject(v, &c.Status, tcpStatusNames)
+		return 2, decodeObject(c, &tc.Status, tcpStatusNames)
 	case "t0":
-		return 3, decodeFloat(v, &c.T0)
+		return 3, decodeFloat(c.value(), &tc.T0)
 	case "t":
-		return 4, decodeFloat(v, &c.T)
+		return 4, decodeFloat(c.value(), &tc.T)
 	case "tags":
-		return 5, decodeStrings(v, &c.Tags)
+		return 5, decodeStrings(c, &tc.Tags)
 	case "transaction_id":
-		return 6, decodeInt(v, &c.TransactionID, 64)
+		return 6, decodeInt(c.value(), &tc.TransactionID, 64)
 	}
 	return -1, nil
 }
 
-func (s *TCPConnectStatus) set(k, v []byte) (int, error) {
+func (s *TCPConnectStatus) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "blocked":
-		return 0, decodeBoolPtr(v, &s.Blocked)
+		return 0, decodeBoolPtr(c.value(), &s.Blocked)
 	case "failure":
-		return 1, decodeStringPtr(v, &s.Failure)
+		return 1, decodeStringPtr(c.value(), &s.Failure)
 	case "success":
-		return 2, decodeBool(v, &s.Success)
+		return 2, decodeBool(c.value(), &s.Success)
 	}
 	return -1, nil
 }
 
-func (h *TLSHandshake) set(k, v []byte) (int, error) {
+func (h *TLSHandshake) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "network":
-		return 0, decodeString(v, &h.Network)
+		return 0, decodeString(c.value(), &h.Network)
 	case "address":
-		return 1, decodeString(v, &h.Address)
+		return 1, decodeString(c.value(), &h.Address)
 	case "cipher_suite":
-		return 2, decodeString(v, &h.CipherSuite)
+		return 2, decodeString(c.value(), &h.CipherSuite)
 	case "failure":
-		return 3, decodeStringPtr(v, &h.Failure)
+		return 3, decodeStringPtr(c.value(), &h.Failure)
 	case "so_error":
-		return 4, decodeStringPtr(v, &h.SoError)
+		return 4, decodeStringPtr(c.value(), &h.SoError)
 	case "negotiated_protocol":
-		return 5, decodeString(v, &h.NegotiatedProtocol)
+		return 5, decodeString(c.value(), &h.NegotiatedProtocol)
 	case "no_tls_verify":
-		return 6, decodeBool(v, &h.NoTLSVerify)
+		return 6, decodeBool(c.value(), &h.NoTLSVerify)
 	case "peer_certificates":
-		return 7, decodeSlice(v, &h.PeerCertificates, unmarshaler[BinaryData])
+		return 7, decodeValues(c, &h.PeerCertificates, unmarshaler[BinaryData])
 	case "server_name":
-		return 8, decodeString(v, &h.ServerName)
+		return 8, decodeString(c.value(), &h.ServerName)
 	case "t0":
-		return 9, decodeFloat(v, &h.T0)
+		return 9, decodeFloat(c.value(), &h.T0)
 	case "t":
-		return 10, decodeFloat(v, &h.T)
+		return 10, decodeFloat(c.value(), &h.T)
 	case "tags":
-		return 11, decodeStrings(v, &h.Tags)
+		return 11, decodeStrings(c, &h.Tags)
 	case "tls_version":
-		return 12, decodeString(v, &h.TLSVersion)
+		return 12, decodeString(c.value(), &h.TLSVersion)
 	case "transaction_id":
-		return 13, decodeInt(v, &h.TransactionID, 64)
+		return 13, decodeInt(c.value(), &h.TransactionID, 64)
 	}
 	return -1, nil
 }
 
-func (h *HTTPTransaction) set(k, v []byte) (int, error) {
+func (h *HTTPTransaction) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "network":
-		return 0, decodeString(v, &h.Network)
+		return 0, decodeString(c.value(), &h.Network)
 	case "address":
-		return 1, decodeString(v, &h.Address)
+		return 1, decodeString(c.value(), &h.Address)
 	case "alpn":
-		return 2, decodeString(v, &h.ALPN)
+		return 2, decodeString(c.value(), &h.ALPN)
 	case "failure":
-		return 3, decodeStringPtr(v, &h.Failure)
+		return 3, decodeStringPtr(c.value(), &h.Failure)
 	case "request":
-		return 4, decodeObject(v, &h.Request, httpRequestNames)
+		return 4, decodeObject(c, &h.Request, httpRequestNames)
 	case "response":
-		return 5, decodeObject(v, &h.Response, httpResponseNames)
+		return 5, decodeObject(c, &h.Response, httpResponseNames)
 	case "t0":
-		return 6, decodeFloat(v, &h.T0)
+		return 6, decodeFloat(c.value(), &h.T0)
 	case "t":
-		return 7, decodeFloat(v, &h.T)
+		return 7, decodeFloat(c.value(), &h.T)
 	case "tags":
-		return 8, decodeStrings(v, &h.Tags)
+		return 8, decodeStrings(c, &h.Tags)
 	case "transaction_id":
-		return 9, decodeInt(v, &h.TransactionID, 64)
+		return 9, decodeInt(c.value(), &h.TransactionID, 64)
 	}
 	return -1, nil
 }
 
-func (r *HTTPRequest) set(k, v []byte) (int, error) {
+func (r *HTTPRequest) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "body":
-		return 0, unmarshaler(v, &r.Body)
+		return 0, unmarshaler(c.value(), &r.Body)
 	case "body_is_truncated":
-		return 1, decodeBool(v, &r.BodyIsTruncated)
+		return 1, decodeBool(c.value(), &r.BodyIsTruncated)
 	case "headers_list":
-		return 2, decodeSlice(v, &r.HeadersList, unmarshaler[HTTPHeader])
+		return 2, decodeValues(c, &r.HeadersList, unmarshaler[HTTPHeader])
 	case "headers":
-		return 3, decodeHeaderMap(v, &r.Headers)
+		return 3, decodeHeaderMap(c, &r.Headers)
 	case "method":
-		return 4, decodeString(v, &r.Method)
+		return 4, decodeString(c.value(), &r.Method)
 	case "tor":
-		return 5, decodeObject(v, &r.Tor, httpTorNames)
+		return 5, decodeObject(c, &r.Tor, httpTorNames)
 	case "x_transport":
-		return 6, decodeString(v, &r.Transport)
+		return 6, decodeString(c.value(), &r.Transport)
 	case "url":
-		return 7, decodeString(v, &r.URL)
+		return 7, decodeString(c.value(), &r.URL)
 	}
 	return -1, nil
 }
 
-func (t *HTTPTor) set(k, v []byte) (int, error) {
+func (t *HTTPTor) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "exit_ip":
-		return 0, decodeStringPtr(v, &t.ExitIP)
+		return 0, decodeStringPtr(c.value(), &t.ExitIP)
 	case "exit_name":
-		return 1, decodeStringPtr(v, &t.ExitName)
+		return 1, decodeStringPtr(c.value(), &t.ExitName)
 	case "is_tor":
-		return 2, decodeBool(v, &t.IsTor)
+		return 2, decodeBool(c.value(), &t.IsTor)
 	}
 	return -1, nil
 }
 
-func (r *HTTPResponse) set(k, v []byte) (int, error) {
+func (r *HTTPResponse) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "body":
-		return 0, unmarshaler(v, &r.Body)
+		return 0, unmarshaler(c.value(), &r.Body)
 	case "body_is_truncated":
-		return 1, decodeBool(v, &r.BodyIsTruncated)
+		return 1, decodeBool(c.value(), &r.BodyIsTruncated)
 	case "code":
-		return 2, decodeInt(v, &r.Code, 64)
+		return 2, decodeInt(c.value(), &r.Code, 64)
 	case "headers_list":
-		return 3, decodeSlice(v, &r.HeadersList, unmarshaler[HTTPHeader])
+		return 3, decodeValues(c, &r.HeadersList, unmarshaler[HTTPHeader])
 	case "headers":
-		return 4, decodeHeaderMap(v, &r.Headers)
+		return 4, decodeHeaderMap(c, &r.Headers)
 	}
 	return -1, nil
 }
 
-func (e *NetworkEvent) set(k, v []byte) (int, error) {
+func (e *NetworkEvent) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "address":
-		return 0, decodeString(v, &e.Address)
+		return 0, decodeString(c.value(), &e.Address)
 	case "failure":
-		return 1, decodeStringPtr(v, &e.Failure)
+		return 1, decodeStringPtr(c.value(), &e.Failure)
 	case "num_bytes":
-		return 2, decodeInt(v, &e.NumBytes, 64)
+		return 2, decodeInt(c.value(), &e.NumBytes, 64)
 	case "operation":
-		return 3, decodeString(v, &e.Operation)
+		return 3, decodeString(c.value(), &e.Operation)
 	case "proto":
-		return 4, decodeString(v, &e.Proto)
+		return 4, decodeString(c.value(), &e.Proto)
 	case "t0":
-		return 5, decodeFloat(v, &e.T0)
+		return 5, decodeFloat(c.value(), &e.T0)
 	case "t":
-		return 6, decodeFloat(v, &e.T)
+		return 6, decodeFloat(c.value(), &e.T)
 	case "tags":
-		return 7, decodeStrings(v, &e.Tags)
+		return 7, decodeStrings(c, &e.Tags)
 	case "transaction_id":
-		return 8, decodeInt(v, &e.TransactionID, 64)
+		return 8, decodeInt(c.value(), &e.TransactionID, 64)
 	}
 	return -1, nil
 }
 
-// fastEntry decodes one list entry as json.Unmarshal(raw, &v) would: the
-// fast path, or encoding/json where the fast path gives up. It reports
-// whether encoding/json would have succeeded.
+// fastEntry decodes the list entry at c as json.Unmarshal(entry, &v)
+// would, and moves c past it: the fast path, or encoding/json where the
+// fast path gives up. It reports whether encoding/json would have
+// succeeded.
 func fastEntry[T any, P interface {
 	*T
 	fastObject
-}](raw []byte, names []string, v *T) bool {
-	err := decodeObject(raw, P(v), names)
+}](c *cursor, names []string, v *T) bool {
+	start := c.i
+	err := decodeObject(c, P(v), names)
+	if err == nil {
+		return true
+	}
+	c.i = start
+	raw := c.value()
 	if err == errFallback {
 		var fresh T
 		if json.Unmarshal(raw, &fresh) != nil {
@@ -258,5 +265,5 @@ func fastEntry[T any, P interface {
 		*v = fresh
 		return true
 	}
-	return err == nil
+	return false
 }

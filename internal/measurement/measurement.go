@@ -75,8 +75,8 @@ func (in *Input) UnmarshalJSON(b []byte) error {
 		*in = Input(strings.Join(list, " "))
 		return nil
 	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
+	s, err := decodeJSONString(b)
+	if err != nil {
 		return fmt.Errorf("input: %w", err)
 	}
 	*in = Input(s)

@@ -17,59 +17,99 @@ import (
 // by a decoder that needs neither reflection nor a validation pass per
 // level (fastjson.go).
 func DecodeSteps(testKeys json.RawMessage) (steps Steps, dropped int) {
-	lists := map[string]json.RawMessage{}
 	if !canonjson.Valid(testKeys) {
 		return Steps{}, 0
 	}
-	err := canonjson.Members(testKeys, func(k, v []byte) error {
+	return DecodeStepsValid(testKeys)
+}
+
+// DecodeStepsValid is DecodeSteps for test keys known to be valid JSON
+// (part of a document checked with canonjson.Valid or encoding/json),
+// without checking them again. For anything else its result is
+// unspecified.
+func DecodeStepsValid(testKeys json.RawMessage) (steps Steps, dropped int) {
+	var per [7]int // each list's dropped entries: the last of a repeated key wins
+	c := cursor{b: testKeys}
+	_, err := canonjson.MembersAt(testKeys, 0, func(k []byte, i int) (int, error) {
 		if bytes.IndexByte(k, '\\') >= 0 {
-			return errFallback
+			return 0, errFallback
 		}
-		switch string(k) {
-		case "queries", "tcp_connect", "tls_handshakes", "quic_handshakes", "requests", "network_events", "dns_late_replies":
-			lists[string(k)] = v // the last of a repeated key wins, as in a map
+		for j, name := range stepListNames {
+			if string(k) == name {
+				c.i = i
+				per[j] = steps.decodeList(j, &c)
+				return c.i, nil
+			}
 		}
-		return nil
+		return canonjson.ValueEnd(testKeys, i), nil
 	})
 	if err == errFallback {
-		lists = nil
+		var lists map[string]json.RawMessage
 		if json.Unmarshal(testKeys, &lists) != nil {
 			return Steps{}, 0
+		}
+		steps, per = Steps{}, [7]int{}
+		for j, name := range stepListNames {
+			if raw := lists[name]; len(raw) > 0 {
+				per[j] = steps.decodeList(j, &cursor{b: raw})
+			}
 		}
 	} else if err != nil {
 		return Steps{}, 0 // not an object
 	}
-	dropped += decodeList(lists["queries"], &steps.Queries, dnsQueryNames)
-	dropped += decodeList(lists["tcp_connect"], &steps.TCPConnect, tcpConnectNames)
-	dropped += decodeList(lists["tls_handshakes"], &steps.TLSHandshakes, tlsNames)
-	dropped += decodeList(lists["quic_handshakes"], &steps.QUICHandshakes, tlsNames)
-	dropped += decodeList(lists["requests"], &steps.Requests, httpNames)
-	dropped += decodeList(lists["network_events"], &steps.NetworkEvents, networkEventNames)
-	dropped += decodeList(lists["dns_late_replies"], &steps.DNSLateReplies, dnsQueryNames)
+	for _, n := range per {
+		dropped += n
+	}
 	return steps, dropped
 }
 
-// decodeList decodes a list of valid JSON: all of it when every entry
-// fits, otherwise the entries that fit (nil when none does); a value that
-// is not a list counts as one dropped.
+var stepListNames = []string{"queries", "tcp_connect", "tls_handshakes", "quic_handshakes", "requests", "network_events", "dns_late_replies"}
+
+// decodeList decodes the list number j of stepListNames at c into s and
+// returns how many of its entries it dropped.
+func (s *Steps) decodeList(j int, c *cursor) int {
+	switch j {
+	case 0:
+		return decodeList(c, &s.Queries, dnsQueryNames)
+	case 1:
+		return decodeList(c, &s.TCPConnect, tcpConnectNames)
+	case 2:
+		return decodeList(c, &s.TLSHandshakes, tlsNames)
+	case 3:
+		return decodeList(c, &s.QUICHandshakes, tlsNames)
+	case 4:
+		return decodeList(c, &s.Requests, httpNames)
+	case 5:
+		return decodeList(c, &s.NetworkEvents, networkEventNames)
+	}
+	return decodeList(c, &s.DNSLateReplies, dnsQueryNames)
+}
+
+// decodeList decodes the list of valid JSON at c into *out, and moves c
+// past it: all of it when every entry fits, otherwise the entries that
+// fit (nil when none does); null sets nil, and a value that is not a list
+// sets nil and counts as one dropped.
 func decodeList[T any, P interface {
 	*T
 	fastObject
-}](raw json.RawMessage, out *[]T, names []string) (dropped int) {
-	if len(raw) == 0 || string(raw) == "null" {
+}](c *cursor, out *[]T, names []string) (dropped int) {
+	if null, err := c.expect('['); null || err != nil {
+		*out = nil
+		if err != nil {
+			c.value()
+			return 1
+		}
 		return 0
 	}
-	if raw[0] != '[' {
-		return 1
-	}
 	items := make([]T, 0, 8)
-	canonjson.Elements(raw, func(item []byte) error {
+	c.i, _ = canonjson.ElementsAt(c.b, c.i, func(i int) (int, error) {
 		items = append(items, *new(T))
-		if !fastEntry[T, P](item, names, &items[len(items)-1]) {
+		c.i = i
+		if !fastEntry[T, P](c, names, &items[len(items)-1]) {
 			items = items[:len(items)-1]
 			dropped++
 		}
-		return nil
+		return c.i, nil
 	})
 	if dropped > 0 && len(items) == 0 {
 		items = nil

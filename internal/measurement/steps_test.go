@@ -82,6 +82,8 @@ func FuzzDecodeSteps(f *testing.F) {
 		`{"network_events":[{"operation":"read","num_bytes":1.5}],"queries":{},"requests":"x","quer\u0069es":[]}`,
 		`{"queries":[{"t":1e400},{"rcode":-1},{"answers":null,"tags":["a",null]}],"dns_late_replies":[{"hostname":"a","hostname":"b"}]}`,
 		`null`, `[]`, `{"queries":[{"answers":[{"ttl":-1}]},{"answers":[{"ttl":4294967296}]}]}`,
+		`{"queries":[{"hostname":"a"}],"queries":null}`, `{"queries":[{"t":"x"}],"queries":[]}`, `{"queries":[1],"queries":5}`,
+		` {"requests":[{"request":{"headers":{"a\u0062":"c","x":null},"headers_list":[["A",{"format":"base64","data":"/w"}]]}}]} `,
 	} {
 		f.Add([]byte(s))
 	}
@@ -98,6 +100,19 @@ func checkWebKeys(t *testing.T, raw []byte) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("%q:\nDecodeWebTestKeys %+v\nencoding/json     %+v", raw, got, want)
+	}
+	if !json.Valid(raw) {
+		return
+	}
+	tk, exact, err := DecodeWebTestKeysSteps(raw)
+	if (err == nil) != (wantErr == nil) || !reflect.DeepEqual(tk, want) {
+		t.Fatalf("%q: DecodeWebTestKeysSteps %+v %v, encoding/json %+v %v", raw, tk, err, want, wantErr)
+	}
+	if exact {
+		steps, dropped := DecodeSteps(raw)
+		if dropped != 0 || !reflect.DeepEqual(steps, tk.Steps) {
+			t.Fatalf("%q: DecodeWebTestKeysSteps says its steps are DecodeSteps', which gives %d dropped, %+v", raw, dropped, steps)
+		}
 	}
 }
 
@@ -120,6 +135,9 @@ func FuzzDecodeWebTestKeys(f *testing.F) {
 		`{"queries":[{"hostname":"a"}],"control":{"dns":{"addrs":["1.2.3.4"]},"http_request":{"status_code":200}},"blocking":false,"accessible":true}`,
 		`{"Queries":[],"queries":[]}`, `{"requests":[{"t":"x"}],"blocking":"dns"}`, `{"x_status":1.5}`, `null`, `{"tcp_connect":[],"tcp_connect":[]}`,
 		`{"control_failure":null,"dns_consistency":"consistent","body_length_match":null,"requests":[{"response":{"code":200}}]}`,
+		`{"control":{"tcp_connect":{"1.2.3.4:443":{"status":true,"failure":null},"[::1]:443":null},"tls_handshake":{"a":{"server_name":"x","status":false,"failure":"eof"}},"quic_handshake":{},"http_request":{"body_length":12,"failure":null,"title":"t\u00e9","headers":{"A":"b","A":"c"},"status_code":200},"http3_request":null,"dns":{"failure":null,"addrs":["1.2.3.4",null]},"ip_info":{"1.2.3.4":{"asn":13335,"flags":11}}},"retries":0,"socksproxy":null,"body_proportion":0.5,"x_status":16,"agent":"redirect"}`,
+		`{"control":{"http_request":{"status_code":1.5}},"retries":"x"}`, `{"control":null,"Control":{}}`, `{"control":{"dns":{"addrs":{}}}}`,
+		`{"blocking":true,"accessible":false,"title_match":1}`, `{"control":{"ip_info":{"a":{"ASN":1}}}}`, ` {"agent":"x"}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -1,7 +1,6 @@
 package measurement
 
 import (
-	"bytes"
 	"encoding/json"
 
 	"github.com/sonde-project/sonde/internal/canonjson"
@@ -9,56 +8,38 @@ import (
 
 // DecodeWebTestKeys is json.Unmarshal(raw, &keys) for web_connectivity's
 // test keys, with the same result and the same error, faster: the network
-// steps, most of the bytes, go through DecodeSteps' decoder and
-// encoding/json decodes the rest. Whenever that split could differ from
-// decoding the whole (a step list spelled in another case or given twice,
-// an entry that does not fit, invalid JSON), it decodes the whole.
+// steps, most of the bytes, go through DecodeSteps' decoder and the other
+// fields through the same fast decoder (fastweb.go). Whenever that could
+// differ from encoding/json (a key spelled in another case, given twice or
+// escaped, a value of the wrong type, a step entry that does not fit,
+// invalid JSON), encoding/json decodes the whole.
 func DecodeWebTestKeys(raw []byte) (WebTestKeys, error) {
-	var tk WebTestKeys
 	if !canonjson.Valid(raw) {
+		var tk WebTestKeys
 		return tk, json.Unmarshal(raw, &tk)
 	}
-	lists := map[string][]byte{}
-	head := []byte{'{'}
-	err := canonjson.Members(raw, func(k, v []byte) error {
-		if bytes.IndexByte(k, '\\') >= 0 {
-			return errFallback
-		}
-		for _, name := range stepListNames {
-			if string(k) == name {
-				if lists[name] != nil {
-					return errFallback
-				}
-				lists[name] = v
-				return nil
-			}
-			if bytes.EqualFold(k, []byte(name)) {
-				return errFallback
-			}
-		}
-		if len(head) > 1 {
-			head = append(head, ',')
-		}
-		head = append(append(append(append(head, '"'), k...), '"', ':'), v...)
-		return nil
-	})
-	if err != nil {
-		return tk, json.Unmarshal(raw, &tk)
-	}
-	var s Steps
-	dropped := decodeList(lists["queries"], &s.Queries, dnsQueryNames) +
-		decodeList(lists["tcp_connect"], &s.TCPConnect, tcpConnectNames) +
-		decodeList(lists["tls_handshakes"], &s.TLSHandshakes, tlsNames) +
-		decodeList(lists["quic_handshakes"], &s.QUICHandshakes, tlsNames) +
-		decodeList(lists["requests"], &s.Requests, httpNames) +
-		decodeList(lists["network_events"], &s.NetworkEvents, networkEventNames) +
-		decodeList(lists["dns_late_replies"], &s.DNSLateReplies, dnsQueryNames)
-	if dropped > 0 || json.Unmarshal(append(head, '}'), &tk) != nil {
-		tk = WebTestKeys{}
-		return tk, json.Unmarshal(raw, &tk)
-	}
-	tk.Steps = s
-	return tk, nil
+	return DecodeWebTestKeysValid(raw)
 }
 
-var stepListNames = []string{"queries", "tcp_connect", "tls_handshakes", "quic_handshakes", "requests", "network_events", "dns_late_replies"}
+// DecodeWebTestKeysValid is DecodeWebTestKeys for test keys known to be
+// valid JSON (part of a document checked with canonjson.Valid or
+// encoding/json), without checking them again. For anything else its
+// result is unspecified.
+func DecodeWebTestKeysValid(raw []byte) (WebTestKeys, error) {
+	tk, _, err := DecodeWebTestKeysSteps(raw)
+	return tk, err
+}
+
+// DecodeWebTestKeysSteps is DecodeWebTestKeysValid, which also reports
+// whether tk.Steps are what DecodeSteps(raw) gives, with nothing dropped
+// (the keys name each step list at most once and spelled exactly, and
+// every entry fits), so that callers that need both decode once. When it
+// reports false they may still be: DecodeSteps decides.
+func DecodeWebTestKeysSteps(raw []byte) (tk WebTestKeys, stepsExact bool, err error) {
+	w := webKeys{tk: &tk}
+	if len(raw) == 0 || raw[0] != '{' || decodeObject(&cursor{b: raw}, &w, webKeyNames) != nil || w.dropped > 0 {
+		tk = WebTestKeys{}
+		return tk, false, json.Unmarshal(raw, &tk)
+	}
+	return tk, true, nil
+}
