@@ -2,8 +2,10 @@ package analysis
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
 	"testing"
 
 	"github.com/sonde-project/sonde/internal/verdict"
@@ -56,5 +58,23 @@ func FuzzReader(f *testing.F) {
 			}
 		}
 		t.Fatal("the reader returned more records than there are lines")
+	})
+}
+
+// FuzzTopLevel holds topLevel to json.Unmarshal into a map of raw values.
+func FuzzTopLevel(f *testing.F) {
+	f.Add([]byte(`{"measurement_uid":"u","raw_measurement":"{\"test_name\":\"dns\"}"}`))
+	f.Add([]byte(`{"a":1,"a":2,"b":[1,{"c":null}]}`))
+	f.Add([]byte(`{"k\u00e9":1,"x":"y"}`))
+	f.Add([]byte(` { "status" : 200 , "body" : "{}" } `))
+	f.Add([]byte(`null`))
+	f.Add([]byte(`[1]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var want map[string]json.RawMessage
+		werr := json.Unmarshal(b, &want)
+		got, gerr := topLevel(b)
+		if (werr == nil) != (gerr == nil) || (werr == nil && !reflect.DeepEqual(got, want)) {
+			t.Fatalf("%q:\ntopLevel       %q, %v\njson.Unmarshal %q, %v", b, got, gerr, want, werr)
+		}
 	})
 }

@@ -33,7 +33,7 @@ func (r *run) batch(ctx context.Context, w window, batch []stored) error {
 	var rows []warehouse.VerdictRow
 	for _, s := range batch {
 		r.sum.Read++
-		m, err := measurement.Parse([]byte(s.raw))
+		m, err := measurement.ParseAliasing([]byte(s.raw)) // a fresh copy
 		if err != nil {
 			r.sum.Unreadable++
 			if r.sum.FirstUnreadable == "" {

@@ -6,9 +6,12 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/sonde-project/sonde/internal/canonjson"
 )
 
-// FuzzParseEnvelope holds ParseEnvelope to Parse on valid JSON.
+// FuzzParseEnvelope holds ParseEnvelope to Parse on valid JSON, and
+// ParseAliasing to Parse on anything.
 func FuzzParseEnvelope(f *testing.F) {
 	real, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ooni", "backend-fastpath", "20250527233111.802678_ID_webconnectivity_5a37ec909dbf14e3.json"))
 	if err != nil {
@@ -27,11 +30,20 @@ func FuzzParseEnvelope(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// ParseAliasing, on any input, is Parse; it relies on canonjson
+		// accepting no more than encoding/json.
+		want, werr := Parse(b)
+		got, gerr := ParseAliasing(b)
+		if (werr == nil) != (gerr == nil) || (werr == nil && !reflect.DeepEqual(got, want)) {
+			t.Fatalf("%q:\nParseAliasing %+v, %v\nParse         %+v, %v", b, got, gerr, want, werr)
+		}
+		if canonjson.Valid(b) && !json.Valid(b) {
+			t.Fatalf("%q: valid for canonjson, not for encoding/json", b)
+		}
 		if !json.Valid(b) {
 			return
 		}
-		want, werr := Parse(b)
-		got, gerr := ParseEnvelope(b)
+		got, gerr = ParseEnvelope(b)
 		if (werr == nil) != (gerr == nil) {
 			t.Fatalf("%q: Parse error %v, ParseEnvelope error %v", b, werr, gerr)
 		}
