@@ -9,8 +9,8 @@ import (
 )
 
 // rollupSelect counts verdicts the way the verdict_daily_mv view does
-// (internal/warehouse/migrations/0101_verdict_daily.sql): keep the two in
-// step.
+// (internal/warehouse/migrations/0101_verdict_daily.sql);
+// TestRollupCountsAsTheView holds it to that migration's back-fill.
 const rollupSelect = `SELECT
     toDate(measurement_start_time) AS day,
     probe_cc,
