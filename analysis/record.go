@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"unicode/utf8"
 
-	"github.com/sonde-project/sonde/internal/canonjson"
 	"github.com/sonde-project/sonde/internal/measurement"
 )
 
@@ -124,28 +122,14 @@ func jsonTextOrValue(raw json.RawMessage) ([]byte, error) {
 	return []byte(s), nil
 }
 
-// errOddKey stops topLevel's fast path at a key encoding/json would
-// rewrite: with an escape, or not valid UTF-8.
-var errOddKey = errors.New("key to decode")
-
 // topLevel is json.Unmarshal(b, &map[string]json.RawMessage{}) with the
-// same result, in one validation pass and one delimiting pass instead of
-// encoding/json's two full passes over what is mostly one long value; the
-// values alias b. Keys with escapes or invalid UTF-8, and anything not a
-// valid object, are left to encoding/json.
+// same result: decodeKeys' one validation and one delimiting pass instead
+// of encoding/json's two full passes over what is mostly one long value
+// (the values alias b); encoding/json for what decodeKeys leaves, to give
+// its answer and its error.
 func topLevel(b []byte) (map[string]json.RawMessage, error) {
-	if canonjson.Valid(b) {
-		top := map[string]json.RawMessage{}
-		err := canonjson.Members(b, func(k, v []byte) error {
-			if bytes.IndexByte(k, '\\') >= 0 || !utf8.Valid(k) {
-				return errOddKey
-			}
-			top[string(k)] = v
-			return nil
-		})
-		if err == nil {
-			return top, nil
-		}
+	if k := decodeKeys(b); k != nil {
+		return k, nil
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(b, &top); err != nil {
