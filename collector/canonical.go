@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -116,12 +115,10 @@ func claims(raw []byte) (probeIP, reportID, odd string) {
 	return probeIP, reportID, odd
 }
 
+// jsonString is the JSON string v, or "" when v is not one.
 func jsonString(v []byte) string {
-	var s string
-	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && !strings.ContainsAny(string(v[1:len(v)-1]), `\"`) {
-		return string(v[1 : len(v)-1])
-	}
-	if json.Unmarshal(v, &s) != nil {
+	s, err := measurement.UnquoteJSON(v)
+	if err != nil {
 		return ""
 	}
 	return s
