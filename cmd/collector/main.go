@@ -170,7 +170,7 @@ func deps(cfg collector.Config, log *slog.Logger) (collector.Deps, func(), error
 		}
 		rc := researchapi.Config{Logger: log, QueryTime: cfg.Research.QueryTime, MaxExportDays: cfg.Research.MaxExportDays}
 		if store != nil {
-			rc.CategoriesFunc = liveCategories(store)
+			rc.Categories = liveCategories(store)
 		}
 		d.Research = researchapi.New(conn, rc)
 		closeAll = func() { conn.Close() }

@@ -211,13 +211,13 @@ func TestLimits(t *testing.T) {
 	}
 }
 
-// TestCategoriesFollowTheLists: with CategoriesFunc the pages ask for the
+// TestCategoriesFollowTheLists: the pages ask Config.Categories for the
 // categories at each report, so a reload of the test lists shows at once.
 func TestCategoriesFollowTheLists(t *testing.T) {
 	var current atomic.Pointer[map[string]string]
 	grp := map[string]string{"twitter.com": "GRP"}
 	current.Store(&grp)
-	srv, _ := serve(t, researchapi.Config{CategoriesFunc: func() map[string]string { return *current.Load() }})
+	srv, _ := serve(t, researchapi.Config{Categories: func() map[string]string { return *current.Load() }})
 	category := func() string {
 		var rep struct {
 			Groups []struct {

@@ -30,13 +30,11 @@ type Config struct {
 	// MaxSearchDays bounds a search's or an aggregation's period.
 	// OPTIONAL: 366.
 	MaxSearchDays int
-	// Categories maps domains to Citizen Lab category codes for the
-	// report pages. OPTIONAL.
-	Categories map[string]string
-	// CategoriesFunc, when set, is asked for Categories at every report,
-	// so that pages follow test lists reloaded while the collector runs.
-	// It must be cheap (cache per list version). OPTIONAL.
-	CategoriesFunc func() map[string]string
+	// Categories gives the map of domains to Citizen Lab category codes
+	// for the report pages. It is asked at every report, so that pages
+	// follow test lists reloaded while the collector runs: it must be
+	// cheap (cache per list version). OPTIONAL.
+	Categories func() map[string]string
 	// Logger logs failed queries. OPTIONAL: discarded.
 	Logger *slog.Logger
 	// Now is the clock. OPTIONAL: time.Now.

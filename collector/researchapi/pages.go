@@ -90,9 +90,8 @@ func (h *Handler) reportPage(w http.ResponseWriter, r *http.Request, req report.
 	if err != nil {
 		return err
 	}
-	req.Categories = h.cfg.Categories
-	if h.cfg.CategoriesFunc != nil {
-		req.Categories = h.cfg.CategoriesFunc()
+	if h.cfg.Categories != nil {
+		req.Categories = h.cfg.Categories()
 	}
 	req.MeasurementURL = "/api/v1/measurements/"
 	req.Now = h.cfg.Now
