@@ -163,7 +163,8 @@ func classifyText(s string) string {
 
 var (
 	ipv4Text = regexp.MustCompile(`\b(?:\d{1,3}\.){3}\d{1,3}\b`)
-	ipv6Text = regexp.MustCompile(`\[?[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}\]?`)
+	// ipv6Text also takes a trailing dotted quad, as in ::ffff:192.0.2.1.
+	ipv6Text = regexp.MustCompile(`\[?[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}(?:\.\d{1,3}){0,3}\]?`)
 )
 
 // Unknown returns "unknown_failure: <text>" with every IP address in the
@@ -174,14 +175,25 @@ func Unknown(err error) string {
 }
 
 // ScrubAddresses replaces the IPv4 and IPv6 addresses in s by "[scrubbed]".
+// A replacement can make a new address appear ("::00000.0.0.0" hides
+// 0.0.0.0 behind an IPv6 match), so it repeats until nothing changes. Each
+// pass consumes characters of s that "[scrubbed]" never contains (digits,
+// colons), so the loop ends after at most len(s) passes.
 func ScrubAddresses(s string) string {
-	s = ipv4Text.ReplaceAllString(s, "[scrubbed]")
-	return ipv6Text.ReplaceAllStringFunc(s, func(m string) string {
-		if net.ParseIP(strings.Trim(m, "[]")) == nil {
-			return m
+	for range len(s) + 1 {
+		next := ipv6Text.ReplaceAllStringFunc(s, func(m string) string {
+			if net.ParseIP(strings.Trim(m, "[]")) == nil {
+				return m
+			}
+			return "[scrubbed]"
+		})
+		next = ipv4Text.ReplaceAllString(next, "[scrubbed]")
+		if next == s {
+			break
 		}
-		return "[scrubbed]"
-	})
+		s = next
+	}
+	return s
 }
 
 // IsUnknown reports whether f is an unclassified failure.

@@ -145,10 +145,17 @@ func TestPtr(t *testing.T) {
 func FuzzScrubAddresses(f *testing.F) {
 	f.Add("dial tcp 192.0.2.1:80: refused")
 	f.Add("[2001:db8::1]:443 1.2.3.4")
+	f.Add("::00000.0.0.0") // an IPv6 match used to uncover 0.0.0.0
+	f.Add("::ffff:192.0.2.1")
 	f.Fuzz(func(t *testing.T, s string) {
 		out := ScrubAddresses(s)
 		if ipv4Text.MatchString(out) {
 			t.Fatalf("an IPv4 address survived: %q -> %q", s, out)
+		}
+		for _, m := range ipv6Text.FindAllString(out, -1) {
+			if net.ParseIP(strings.Trim(m, "[]")) != nil {
+				t.Fatalf("an IPv6 address survived: %q -> %q (%q)", s, out, m)
+			}
 		}
 	})
 }
