@@ -23,6 +23,14 @@ type Options struct {
 	// listed member with a non-nil Value is written instead. Values must
 	// be canonical JSON already; they are not transformed. OPTIONAL.
 	Set []Member
+	// TopLevel, when the document is an object, is called once it is
+	// written with each of its members in order (after Set): the key
+	// decoded and transformed, the value as written. Both alias the
+	// output Append returns (and its scratch space, for the key) and are
+	// valid during the call; value stays valid as long as the output is.
+	// A caller that needs the envelope of a document need not scan it
+	// again. OPTIONAL.
+	TopLevel func(key, value []byte)
 }
 
 // Member is an object member for Options.Set.
@@ -46,10 +54,12 @@ const (
 )
 
 // member is one object member being written: its key (decoded, in the
-// keys arena) and its bytes in the output, with a leading comma.
+// keys arena) and its bytes in the output (from its key, after the comma
+// before it); its value starts at val.
 type member struct {
 	k0, k1 int
 	v0, v1 int
+	val    int
 }
 
 type state struct {
@@ -92,6 +102,11 @@ func Append(dst, src []byte, opt *Options) ([]byte, error) {
 		}
 	}
 	out := s.out
+	if err == nil && opt.TopLevel != nil && len(out) > len(dst) && out[len(dst)] == '{' {
+		for _, m := range s.mem {
+			opt.TopLevel(s.keys[m.k0:m.k1], out[m.val:m.v1:m.v1])
+		}
+	}
 	s.src, s.out, s.opt = nil, nil, nil
 	s.keys, s.mem = s.keys[:0], s.mem[:0]
 	if cap(s.tmp) > 1<<20 { // do not keep a huge document's scratch forever
@@ -233,11 +248,16 @@ func (s *state) object(top bool) error {
 			return err
 		}
 	}
-	if top {
+	moved := top && len(s.opt.Set) > 0
+	if moved {
 		s.set()
 	}
-	if err := s.order(start, base); err != nil {
+	if err := s.order(start, base, moved); err != nil {
 		return err
+	}
+	if top { // Append reads the members for Options.TopLevel, then resets
+		s.depth--
+		return nil
 	}
 	s.mem, s.keys = s.mem[:base], s.keys[:kbase]
 	s.depth--
@@ -246,7 +266,7 @@ func (s *state) object(top bool) error {
 
 // members reads the members of an object up to and with its '}'.
 func (s *state) members() error {
-	for {
+	for first := true; ; first = false {
 		s.ws()
 		if s.i >= len(s.src) || s.src[s.i] != '"' {
 			return s.fail("expected a string key in an object")
@@ -266,14 +286,17 @@ func (s *state) members() error {
 			return s.fail("expected ':' after an object key")
 		}
 		s.i++
+		if !first {
+			s.out = append(s.out, ',')
+		}
 		v0 := len(s.out)
-		s.out = append(s.out, ',')
 		s.out = appendString(s.out, s.keys[k0:k1])
 		s.out = append(s.out, ':')
+		val := len(s.out)
 		if err := s.value(false); err != nil {
 			return err
 		}
-		s.mem = append(s.mem, member{k0: k0, k1: k1, v0: v0, v1: len(s.out)})
+		s.mem = append(s.mem, member{k0: k0, k1: k1, v0: v0, v1: len(s.out), val: val})
 		if done, err := s.next('}', "an object member"); done || err != nil {
 			return err
 		}
@@ -293,28 +316,36 @@ func (s *state) set() {
 		}
 		k0 := len(s.keys)
 		s.keys = append(s.keys, m.Key...)
+		s.out = append(s.out, ',') // order puts the members back together
 		v0 := len(s.out)
-		s.out = append(s.out, ',')
 		s.out = appendString(s.out, s.keys[k0:])
 		s.out = append(s.out, ':')
+		val := len(s.out)
 		s.out = append(s.out, m.Value...)
-		s.mem = append(s.mem, member{k0: k0, k1: len(s.keys), v0: v0, v1: len(s.out)})
+		s.mem = append(s.mem, member{k0: k0, k1: len(s.keys), v0: v0, v1: len(s.out), val: val})
 	}
 	s.mem = slices.DeleteFunc(s.mem, func(m member) bool { return m.v1 < 0 })
 }
 
 // order rewrites the object that starts at out[start] with its members
-// (s.mem[base:]) sorted by key, and closes it.
-func (s *state) order(start, base int) error {
+// (s.mem[base:]) sorted by key, and closes it. An object whose members
+// came in order and were not moved (by Set) is already written. The
+// members keep where they are now (for Options.TopLevel).
+func (s *state) order(start, base int, moved bool) error {
 	ms := s.mem[base:]
 	cmp := func(a, b member) int { return bytes.Compare(s.keys[a.k0:a.k1], s.keys[b.k0:b.k1]) }
-	if !slices.IsSortedFunc(ms, cmp) {
+	sorted := slices.IsSortedFunc(ms, cmp)
+	if !sorted {
 		slices.SortFunc(ms, cmp)
 	}
 	for j := 1; j < len(ms); j++ {
 		if cmp(ms[j-1], ms[j]) == 0 {
 			return s.fail("duplicate key %q in an object", truncate(s.keys[ms[j].k0:ms[j].k1]))
 		}
+	}
+	if sorted && !moved {
+		s.out = append(s.out, '}')
+		return nil
 	}
 	off := start + 1
 	s.tmp = append(s.tmp[:0], s.out[off:]...)
@@ -323,7 +354,9 @@ func (s *state) order(start, base int) error {
 		if j > 0 {
 			s.out = append(s.out, ',')
 		}
-		s.out = append(s.out, s.tmp[m.v0-off+1:m.v1-off]...)
+		at := len(s.out)
+		s.out = append(s.out, s.tmp[m.v0-off:m.v1-off]...)
+		ms[j].v0, ms[j].val, ms[j].v1 = at, at+m.val-m.v0, len(s.out)
 	}
 	s.out = append(s.out, '}')
 	return nil

@@ -107,6 +107,8 @@ func TestAppendTransformsAndSets(t *testing.T) {
 		Key: upper, String: upper,
 		Set: []canonjson.Member{{Key: "ID", Value: nil}, {Key: "IP", Value: []byte(`"127.0.0.1"`)}},
 	}
+	var top []string
+	opt.TopLevel = func(k, v []byte) { top = append(top, string(k)+"="+string(v)) }
 	got, err := canonjson.Append(nil, []byte(`{"id":"x","b":"yes","a":{"id":"kept"},"ip":"1.2.3.4"}`), opt)
 	if err != nil {
 		t.Fatal(err)
@@ -116,6 +118,10 @@ func TestAppendTransformsAndSets(t *testing.T) {
 	want := `{"A":{"ID":"KEPT"},"B":"YES","IP":"127.0.0.1"}`
 	if string(got) != want {
 		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	// TopLevel sees the members as written, Set's included.
+	if got, want := strings.Join(top, " "), `A={"ID":"KEPT"} B="YES" IP="127.0.0.1"`; got != want {
+		t.Errorf("TopLevel saw %s, want %s", got, want)
 	}
 	if _, err := canonjson.Append(nil, []byte(`{"a":1,"A":2}`), &canonjson.Options{Key: upper}); err == nil {
 		t.Error("keys that collide once transformed were accepted")

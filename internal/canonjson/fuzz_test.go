@@ -22,11 +22,23 @@ func FuzzAppend(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		got, err := canonjson.Append(nil, src, nil)
+		type member struct{ k, v string }
+		var top []member
+		prefix := []byte("prefix ")
+		got, err := canonjson.Append(prefix, src, &canonjson.Options{TopLevel: func(k, v []byte) {
+			top = append(top, member{string(k), string(v)})
+		}})
+		if !bytes.HasPrefix(got, prefix) {
+			t.Fatalf("Append lost dst: %q", got)
+		}
+		got = got[len(prefix):]
 		want, refErr := reference(src)
 		if refErr != nil {
 			if err == nil {
 				t.Fatalf("encoding/json refuses (%v) what Append accepts: %q", refErr, src)
+			}
+			if len(top) > 0 {
+				t.Fatalf("TopLevel called for a refused document: %q", src)
 			}
 			return
 		}
@@ -48,7 +60,21 @@ func FuzzAppend(f *testing.F) {
 		}
 		var obj map[string]json.RawMessage
 		if got[0] != '{' || json.Unmarshal(got, &obj) != nil {
+			if len(top) > 0 {
+				t.Fatalf("TopLevel called for %q, not an object", got)
+			}
 			return
+		}
+		if len(top) != len(obj) {
+			t.Fatalf("TopLevel saw %d members of %d: %s", len(top), len(obj), got)
+		}
+		for i, m := range top {
+			if i > 0 && top[i-1].k >= m.k {
+				t.Fatalf("TopLevel out of order: %q then %q", top[i-1].k, m.k)
+			}
+			if string(obj[m.k]) != m.v {
+				t.Fatalf("TopLevel member %q: %s, decoded %s", m.k, m.v, obj[m.k])
+			}
 		}
 		n := 0
 		if err := canonjson.Members(got, func(k, v []byte) error {
