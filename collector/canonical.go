@@ -64,7 +64,15 @@ func (v *validator) accept(raw []byte, sc *scrubbers, reportID string, received 
 	}
 	bufp := canonBufs.Get().(*[]byte)
 	defer canonBufs.Put(bufp)
-	canon, err := canonjson.Append((*bufp)[:0], raw, &canonjson.Options{MaxDepth: maxDepth, Key: scr.Key, String: scr.StringValue, Set: set})
+	// The envelope is decoded from the members as Append writes them:
+	// test_keys, most of the bytes, is not scanned a second time.
+	m, merr := new(measurement.Measurement), error(nil)
+	canon, err := canonjson.Append((*bufp)[:0], raw, &canonjson.Options{MaxDepth: maxDepth, Key: scr.Key, String: scr.StringValue, Set: set,
+		TopLevel: func(k, v []byte) {
+			if merr == nil {
+				merr = m.SetMember(k, v)
+			}
+		}})
 	if cap(canon) <= 8<<20 {
 		*bufp = canon[:0]
 	}
@@ -74,9 +82,13 @@ func (v *validator) accept(raw []byte, sc *scrubbers, reportID string, received 
 	if canon[0] != '{' {
 		return nil, reject(400, "measurement is not a JSON object")
 	}
-	m, err := measurement.ParseEnvelope(canon)
-	if err != nil {
-		return nil, reject(400, "%v", err)
+	if merr == nil {
+		merr = m.CheckEnvelope()
+	}
+	if merr != nil { // ParseEnvelope decides, and says why
+		if m, err = measurement.ParseEnvelope(canon); err != nil {
+			return nil, reject(400, "%v", err)
+		}
 	}
 	if rej := v.checkFields(m); rej != nil {
 		return nil, rej

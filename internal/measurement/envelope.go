@@ -24,13 +24,49 @@ func ParseEnvelope(b []byte) (*Measurement, error) {
 	if decodeObject(&c, &m, envelopeNames) != nil || b[0] != '{' || len(bytes.TrimLeft(b[c.i:], " \t\r\n")) > 0 {
 		return Parse(b)
 	}
-	if m.TestName == "" {
-		return nil, errors.New("measurement: no test_name")
-	}
-	if _, err := m.StartTime(); err != nil {
-		return nil, fmt.Errorf("measurement: measurement_start_time: %w", err)
+	if err := m.CheckEnvelope(); err != nil {
+		return nil, err
 	}
 	return &m, nil
+}
+
+// SetMember decodes one member of a measurement's top-level object into
+// m, as ParseEnvelope would: key decoded, value valid JSON (TestKeys
+// aliases it), each key at most once. It is for a caller that already
+// walks the members (internal/canonjson's Options.TopLevel), so the
+// document is not scanned again. Where ParseEnvelope would defer to Parse
+// (a field of the wrong type, a key that matches a field only in another
+// case) it returns an error: the caller then asks ParseEnvelope or Parse
+// about the whole document, which decide. Call CheckEnvelope after the
+// last member.
+func (m *Measurement) SetMember(key, value []byte) error {
+	if string(key) == "test_keys" { // most of the bytes: delimited, not scanned
+		m.TestKeys = value
+		return nil
+	}
+	c := cursor{b: value}
+	f, err := m.set(key, &c)
+	if err == nil && f < 0 {
+		for _, n := range envelopeNames {
+			if bytes.EqualFold(key, []byte(n)) {
+				return errFallback
+			}
+		}
+	}
+	return err
+}
+
+// CheckEnvelope reports what makes m, filled by SetMember, something
+// ParseEnvelope would refuse: no test_name, or a measurement_start_time
+// that is not a time.
+func (m *Measurement) CheckEnvelope() error {
+	if m.TestName == "" {
+		return errors.New("measurement: no test_name")
+	}
+	if _, err := m.StartTime(); err != nil {
+		return fmt.Errorf("measurement: measurement_start_time: %w", err)
+	}
+	return nil
 }
 
 // ParseAliasing is Parse, with the same result, faster on what is valid
@@ -52,7 +88,12 @@ var envelopeNames = []string{"annotations", "data_format_version", "input", "mea
 func (m *Measurement) set(k []byte, c *cursor) (int, error) {
 	switch string(k) {
 	case "annotations":
-		return 0, decodeStringMap(c, &m.Annotations)
+		// A copy of the cursor goes to decodeStringMap, whose callback
+		// keeps it: c itself stays on its caller's stack (SetMember's).
+		cc := *c
+		err := decodeStringMap(&cc, &m.Annotations)
+		c.i = cc.i
+		return 0, err
 	case "data_format_version":
 		return 1, decodeString(c.value(), &m.DataFormatVersion)
 	case "input":
