@@ -93,9 +93,11 @@ func FuzzAppend(f *testing.F) {
 	})
 }
 
-// FuzzValid holds Valid to encoding/json.Valid.
+// FuzzValid holds Valid to encoding/json.Valid, and ValidObject's
+// members to the decoded object's.
 func FuzzValid(f *testing.F) {
-	for _, s := range []string{`{"a":[1,2,{"b":null}],"c":"\u00e9\n"}`, `[01]`, `{"a" 1}`, "\"\xff\"", `[1,]`, `{"a":1,}`, `-`, `1e`, ` true `, `[]]`, `{}}`, `"\u12"`} {
+	for _, s := range []string{`{"a":[1,2,{"b":null}],"c":"\u00e9\n"}`, `[01]`, `{"a" 1}`, "\"\xff\"", `[1,]`, `{"a":1,}`, `-`, `1e`, ` true `, `[]]`, `{}}`, `"\u12"`,
+		` { "k" : { } , "l" : [ ] , "m" : "x" , "n" : 1 } `, `{"\u0061":{"b":{}},"c":[{}]}`} {
 		f.Add([]byte(s))
 	}
 	f.Add([]byte(strings.Repeat("[", 10000) + strings.Repeat("]", 10000)))
@@ -103,6 +105,36 @@ func FuzzValid(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if got, want := canonjson.Valid(b), json.Valid(b); got != want {
 			t.Fatalf("Valid(%q) = %v, encoding/json says %v", b, got, want)
+		}
+		var keys, values []string
+		ok := canonjson.ValidObject(b, func(k, v []byte) {
+			keys, values = append(keys, string(k)), append(values, string(v))
+		})
+		if ok != json.Valid(b) {
+			t.Fatalf("ValidObject(%q) = %v", b, ok)
+		}
+		var obj map[string]json.RawMessage
+		if !ok || json.Unmarshal(b, &obj) != nil {
+			if len(keys) > 0 {
+				t.Fatalf("ValidObject(%q) called fn for what is not an object", b)
+			}
+			return
+		}
+		last := map[string]string{} // encoding/json keeps a repeated key's last value
+		for i, k := range keys {
+			var key string
+			if err := json.Unmarshal([]byte(`"`+k+`"`), &key); err != nil {
+				t.Fatalf("key %q: %v", k, err)
+			}
+			last[key] = values[i]
+		}
+		if len(last) != len(obj) {
+			t.Fatalf("ValidObject(%q) saw %d distinct keys, encoding/json %d", b, len(last), len(obj))
+		}
+		for k, v := range last {
+			if v != string(obj[k]) {
+				t.Fatalf("ValidObject(%q) member %q = %q, encoding/json %q", b, k, v, obj[k])
+			}
 		}
 	})
 }

@@ -6,7 +6,27 @@ package canonjson
 // called per byte. Callers that split a document with Members and
 // Elements check it once with Valid to decide exactly as encoding/json
 // would.
-func Valid(b []byte) bool {
+func Valid(b []byte) bool { return valid(b, nil) }
+
+// ValidObject is Valid, and when b is an object it then calls fn with
+// each of its members in the order they come: the key as written between
+// its quotes (escapes not decoded) and the value, both slices of b. A
+// caller that needs the top level of a document it must check anyway
+// need not scan it again.
+func ValidObject(b []byte, fn func(key, value []byte)) bool {
+	spans := make([]int, 0, 4*32)
+	if !valid(b, &spans) {
+		return false
+	}
+	for j := 0; j+3 < len(spans); j += 4 {
+		fn(b[spans[j]+1:spans[j+1]-1], b[spans[j+2]:spans[j+3]])
+	}
+	return true
+}
+
+// valid is Valid; with top, it appends the key and value bounds of the
+// members of a top-level object (4 ints each).
+func valid(b []byte, top *[]int) bool {
 	const maxDepth = 10000
 	stack := make([]byte, 0, 32)
 	i := skipWS(b, 0)
@@ -27,8 +47,12 @@ func Valid(b []byte) bool {
 			}
 			stack = append(stack, c)
 			if c == '{' {
+				k := i
 				if i = validKey(b, i); i < 0 {
 					return false
+				}
+				if top != nil && len(stack) == 1 {
+					*top = append(*top, k, keyEnd(b, k), i)
 				}
 			}
 			continue
@@ -57,6 +81,9 @@ func Valid(b []byte) bool {
 		}
 		// After a value: close containers, or go on to the next value.
 		for {
+			if top != nil && len(stack) == 1 && stack[0] == '{' {
+				*top = append(*top, i) // a top-level member's value ends
+			}
 			i = skipWS(b, i)
 			if len(stack) == 0 {
 				return i == len(b)
@@ -64,17 +91,21 @@ func Valid(b []byte) bool {
 			if i >= len(b) {
 				return false
 			}
-			top := stack[len(stack)-1]
+			last := stack[len(stack)-1]
 			switch b[i] {
 			case ',':
 				i = skipWS(b, i+1)
-				if top == '{' {
+				if last == '{' {
+					k := i
 					if i = validKey(b, i); i < 0 {
 						return false
 					}
+					if top != nil && len(stack) == 1 {
+						*top = append(*top, k, keyEnd(b, k), i)
+					}
 				}
 			case '}', ']':
-				if b[i] == '}' != (top == '{') {
+				if b[i] == '}' != (last == '{') {
 					return false
 				}
 				stack = stack[:len(stack)-1]
@@ -87,6 +118,9 @@ func Valid(b []byte) bool {
 		}
 	}
 }
+
+// keyEnd is the index after the key, a valid string, at b[i].
+func keyEnd(b []byte, i int) int { return skipString(b, i) }
 
 // validKey checks `"key" :` at b[i] and returns where the value starts.
 func validKey(b []byte, i int) int {

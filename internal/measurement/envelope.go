@@ -40,20 +40,27 @@ func ParseEnvelope(b []byte) (*Measurement, error) {
 // about the whole document, which decide. Call CheckEnvelope after the
 // last member.
 func (m *Measurement) SetMember(key, value []byte) error {
+	_, err := m.setMember(key, value)
+	return err
+}
+
+// setMember is SetMember; it also returns the field's index in
+// envelopeNames (-1 for a key that is none).
+func (m *Measurement) setMember(key, value []byte) (int, error) {
 	if string(key) == "test_keys" { // most of the bytes: delimited, not scanned
 		m.TestKeys = value
-		return nil
+		return 16, nil
 	}
 	c := cursor{b: value}
 	f, err := m.set(key, &c)
 	if err == nil && f < 0 {
 		for _, n := range envelopeNames {
 			if bytes.EqualFold(key, []byte(n)) {
-				return errFallback
+				return f, errFallback
 			}
 		}
 	}
-	return err
+	return f, err
 }
 
 // CheckEnvelope reports what makes m, filled by SetMember, something
@@ -70,14 +77,37 @@ func (m *Measurement) CheckEnvelope() error {
 }
 
 // ParseAliasing is Parse, with the same result, faster on what is valid
-// JSON (most documents): canonjson.Valid checks it and ParseEnvelope
-// decodes it; anything else goes to Parse. The measurement's TestKeys may
+// JSON (most documents): canonjson.ValidObject checks it and hands over
+// its top-level members, which SetMember decodes, in one pass over the
+// bytes; anything else goes to Parse. The measurement's TestKeys may
 // alias b: b must not change while the measurement is in use.
 func ParseAliasing(b []byte) (*Measurement, error) {
-	if canonjson.Valid(b) {
-		return ParseEnvelope(b)
+	// One pass: canonjson checks b and hands over its top-level members.
+	var m Measurement
+	var seen uint64
+	var err error
+	if !canonjson.ValidObject(b, func(k, v []byte) {
+		if err != nil {
+			return
+		}
+		if bytes.IndexByte(k, '\\') >= 0 { // escaped: Parse decodes it
+			err = errFallback
+			return
+		}
+		var f int
+		if f, err = m.setMember(k, v); err == nil && f >= 0 {
+			if seen&(1<<f) != 0 {
+				err = errFallback // given twice: encoding/json keeps the last
+			}
+			seen |= 1 << f
+		}
+	}) || err != nil {
+		return Parse(b)
 	}
-	return Parse(b)
+	if err := m.CheckEnvelope(); err != nil {
+		return Parse(b) // not an object, or refused: Parse says why
+	}
+	return &m, nil
 }
 
 var envelopeNames = []string{"annotations", "data_format_version", "input", "measurement_start_time", "measurement_uid",
