@@ -23,7 +23,7 @@ func Load(ctx context.Context, w *warehouse.Writer, outcomes []Outcome, batchSiz
 			if err != nil {
 				return fmt.Errorf("reporttest: %s: %w", o.UID, err)
 			}
-			ms = append(ms, warehouse.NewMeasurementRow(m, raw, received))
+			ms = append(ms, warehouse.NewMeasurementRow(m, string(raw), received))
 			obs = append(obs, warehouse.NewObservationRows(m)...)
 			vs = append(vs, warehouse.NewVerdictRow(m, Verdict(o), received.Add(time.Minute)))
 		}

@@ -80,7 +80,7 @@ func load(t *testing.T, n int) *fixture {
 			if err != nil {
 				t.Fatal(err)
 			}
-			mrows = append(mrows, warehouse.NewMeasurementRow(m, raw, loaded))
+			mrows = append(mrows, warehouse.NewMeasurementRow(m, string(raw), loaded))
 			f.ms[m.MeasurementUID], f.kind[m.MeasurementUID] = m, i%4
 			switch i % 4 {
 			case kindStale:

@@ -105,7 +105,7 @@ func rawInsert(b *testing.B, corpus *collectortest.Corpus, addr, database string
 				b.Fatal(err)
 			}
 			m.MeasurementUID = fmt.Sprintf("%s.%06d_%s_raw_%016x", at.Format("20060102150405"), i%1_000_000, m.ProbeCC, i)
-			ms = append(ms, warehouse.NewMeasurementRow(m, raw, at))
+			ms = append(ms, warehouse.NewMeasurementRow(m, string(raw), at))
 			obs = append(obs, warehouse.NewObservationRows(m)...)
 			vs = append(vs, warehouse.NewVerdictRow(m, analysis.Analyze(m), at))
 		}

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/sonde-project/sonde/collector/spool"
 	"github.com/sonde-project/sonde/internal/measurement"
@@ -114,7 +115,10 @@ func (l *Loader) extract(rec []byte, now time.Time) extracted {
 	if err != nil {
 		return extracted{err: err}
 	}
-	e := extracted{m: m, row: warehouse.NewMeasurementRow(m, doc, received)}
+	// The row's raw JSON is the record's bytes, not a copy of them: a
+	// spool.Batch's records are the loader's and never written, and the
+	// row lives no longer than the batch.
+	e := extracted{m: m, row: warehouse.NewMeasurementRow(m, unsafe.String(unsafe.SliceData(doc), len(doc)), received)}
 	e.start, _ = m.StartTime()
 	v, steps, analyzed := l.analyze(m)
 	if !analyzed {

@@ -13,7 +13,9 @@ import (
 
 // Batch is what one Read returned.
 type Batch struct {
-	// Records are copies, the caller's to keep.
+	// Records are copies, the caller's to keep. They are carved out of
+	// a few large buffers (one allocation per few MiB, not per record):
+	// a record kept keeps its buffer.
 	Records [][]byte
 	// Bytes is the size of the records.
 	Bytes int64
@@ -40,6 +42,10 @@ func (r *reader) close() {
 	}
 }
 
+// Read carves records out of buffers of arenaSize, and starts a new one
+// when less than arenaMin is left (a larger record gets its own).
+const arenaSize, arenaMin = 4 << 20, 64 << 10
+
 // Read returns up to maxRecords records (and about maxBytes) after the
 // previous Read, or after the checkpoint on the first call. It never
 // returns records that are not yet durable. An empty batch means the
@@ -52,6 +58,7 @@ func (s *Spool) Read(maxRecords int, maxBytes int64) (Batch, error) {
 		s.mu.Unlock()
 	}
 	var b Batch
+	var arena []byte
 	for len(b.Records) < maxRecords && b.Bytes < maxBytes {
 		s.mu.Lock()
 		limit, known := s.ends[r.pos.Segment]
@@ -83,7 +90,14 @@ func (s *Spool) Read(maxRecords int, maxBytes int64) (Batch, error) {
 			}
 			r.f, r.br = f, bufio.NewReaderSize(f, 1<<20)
 		}
-		rec, err := readRecord(r.br, nil)
+		if cap(arena)-len(arena) < arenaMin {
+			size := int64(arenaSize)
+			if rem := maxBytes - b.Bytes; rem < size-arenaMin { // a small batch
+				size = rem + arenaMin
+			}
+			arena = make([]byte, 0, size)
+		}
+		rec, err := readRecord(r.br, arena[len(arena):])
 		if errors.Is(err, errBadRecord) || err == io.EOF {
 			// Corrupt within the durable range: end the segment here.
 			s.mu.Lock()
@@ -96,7 +110,10 @@ func (s *Spool) Read(maxRecords int, maxBytes int64) (Batch, error) {
 			r.close()
 			return b, fmt.Errorf("spool: reading segment %d: %w", r.pos.Segment, err)
 		}
-		b.Records = append(b.Records, rec)
+		if len(rec) <= cap(arena)-len(arena) { // carved out of arena
+			arena = arena[:len(arena)+len(rec)]
+		}
+		b.Records = append(b.Records, rec[:len(rec):len(rec)])
 		b.Bytes += int64(len(rec))
 		r.pos.Offset += int64(headerSize + len(rec))
 	}

@@ -35,7 +35,7 @@ type MeasurementRow struct {
 
 // NewMeasurementRow extracts the measurements row of m, whose JSON is raw
 // (stored unchanged). received is when the collector accepted it.
-func NewMeasurementRow(m *measurement.Measurement, raw []byte, received time.Time) MeasurementRow {
+func NewMeasurementRow(m *measurement.Measurement, raw string, received time.Time) MeasurementRow {
 	start, _ := m.StartTime()
 	testStart, err := measurement.ParseTime(m.TestStartTime)
 	if err != nil {
@@ -60,7 +60,7 @@ func NewMeasurementRow(m *measurement.Measurement, raw []byte, received time.Tim
 		Platform:             m.Annotations["platform"],
 		DataFormatVersion:    m.DataFormatVersion,
 		ReceivedTime:         received.UTC().Truncate(time.Second),
-		Raw:                  string(raw),
+		Raw:                  raw,
 	}
 }
 

@@ -104,7 +104,7 @@ func TestInsertAndPresent(t *testing.T) {
 	obs := warehouse.NewObservationRows(m)
 	acc := true
 	v := verdict.Verdict{Status: verdict.StatusOK, Confidence: verdict.OK, Blocking: measurement.NotBlocked, Accessible: &acc, AnalysisVersion: 1}
-	if err := w.InsertMeasurements(ctx, []warehouse.MeasurementRow{warehouse.NewMeasurementRow(m, raw, time.Now())}); err != nil {
+	if err := w.InsertMeasurements(ctx, []warehouse.MeasurementRow{warehouse.NewMeasurementRow(m, string(raw), time.Now())}); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.InsertObservations(ctx, obs); err != nil {
