@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
+	"github.com/sonde-project/sonde/internal/canonjson"
 	"github.com/sonde-project/sonde/internal/measurement"
 )
 
@@ -29,20 +31,32 @@ var CorpusFiles = []string{
 	"http_header_field_manipulation_3.json", "torsf_1.json", "vanilla_tor_ok.json",
 }
 
-// Placeholders replaced in each template.
+// The envelope fields each measurement gets its own value of.
 const (
-	phInput  = "__SONDE_INPUT__"
-	phStart  = "__SONDE_START__"
-	phTest   = "__SONDE_TEST__"
-	phReport = "__SONDE_REPORT__"
+	fInput = iota
+	fStart
+	fTest
+	fReport
+	nFields
 )
+
+var fieldNames = [nFields]string{"input", "measurement_start_time", "test_start_time", "report_id"}
 
 // Corpus makes realistic measurements from templates: real OONI
 // measurements, each made unique by its input, start time and report id.
 // It is safe for concurrent use.
 type Corpus struct {
-	templates [][]byte
+	templates []template
 	names     []string
+}
+
+// template is a measurement, compact but with its keys in the order the
+// probe wrote them (as a probe uploads it: the collector's door has the
+// sorting to do), cut where the fields of each measurement go.
+type template struct {
+	parts  [nFields + 1][]byte // parts[j] comes before field order[j]
+	order  [nFields]int
+	length int
 }
 
 // LoadCorpus reads CorpusFiles from dir (a checkout's
@@ -58,26 +72,72 @@ func LoadCorpus(dir string) (*Corpus, error) {
 		if err != nil {
 			return nil, err
 		}
-		var doc map[string]any
-		if err := json.Unmarshal(raw, &doc); err != nil {
+		t, err := newTemplate(raw)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		delete(doc, "measurement_uid")
-		doc["input"] = phInput
-		doc["measurement_start_time"] = phStart
-		doc["test_start_time"] = phTest
-		doc["report_id"] = phReport
-		b, err := json.Marshal(doc)
-		if err != nil {
-			return nil, err
-		}
-		c.templates = append(c.templates, b)
+		c.templates = append(c.templates, t)
 		c.names = append(c.names, name)
 	}
 	if len(c.templates) < 10 {
 		return nil, fmt.Errorf("loadgen: only %d measurement templates found in %s", len(c.templates), dir)
 	}
 	return c, nil
+}
+
+// newTemplate compacts a measurement (an archived file may be indented),
+// drops its measurement_uid and cuts it where the per-measurement fields
+// go; a field it lacks is added at the end.
+func newTemplate(raw []byte) (template, error) {
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, raw); err != nil {
+		return template{}, err
+	}
+	var t template
+	cur := []byte("{")
+	var seen [nFields]bool
+	n, first := 0, true
+	cut := func(f int) {
+		t.parts[n], t.order[n], seen[f] = cur, f, true
+		n++
+		cur = nil
+	}
+	member := func(k []byte) { // k as written, escapes and all
+		if !first {
+			cur = append(cur, ',')
+		}
+		first = false
+		cur = append(append(append(cur, '"'), k...), `":`...)
+	}
+	if err := canonjson.Members(compact.Bytes(), func(k, v []byte) error {
+		f := slices.Index(fieldNames[:], string(k))
+		switch {
+		case string(k) == "measurement_uid":
+			return nil
+		case f < 0:
+			member(k)
+			cur = append(cur, v...)
+		case seen[f]:
+			return fmt.Errorf("%s given twice", k)
+		default:
+			member(k)
+			cut(f)
+		}
+		return nil
+	}); err != nil {
+		return template{}, err
+	}
+	for f := range nFields {
+		if !seen[f] {
+			member([]byte(fieldNames[f]))
+			cut(f)
+		}
+	}
+	t.parts[nFields] = append(cur, '}')
+	for _, p := range t.parts {
+		t.length += len(p)
+	}
+	return t, nil
 }
 
 // Measurement returns measurement i (different for every i) starting at
@@ -89,30 +149,24 @@ func (c *Corpus) Measurement(i int, at time.Time) []byte {
 
 // MeasurementIn returns measurement i starting at at, in report reportID.
 func (c *Corpus) MeasurementIn(i int, at time.Time, reportID string) []byte {
-	tmpl := c.templates[i%len(c.templates)]
-	out := make([]byte, 0, len(tmpl)+128)
-	// In the order of the keys: json.Marshal sorted them.
-	for _, r := range []struct{ ph, val string }{
-		{phInput, "https://www.site" + strconv.Itoa(i) + ".example/page"},
-		{phStart, measurement.FormatTime(at)},
-		{phReport, reportID},
-		{phTest, measurement.FormatTime(at.Add(-time.Second))},
-	} {
-		j := bytes.Index(tmpl, []byte(r.ph))
-		if j < 0 {
-			panic("loadgen: template " + c.names[i%len(c.names)] + " lost its placeholders")
-		}
-		out = append(append(out, tmpl[:j]...), r.val...)
-		tmpl = tmpl[j+len(r.ph):]
+	t := &c.templates[i%len(c.templates)]
+	var vals [nFields]string
+	vals[fInput] = "https://www.site" + strconv.Itoa(i) + ".example/page"
+	vals[fStart] = measurement.FormatTime(at)
+	vals[fTest] = measurement.FormatTime(at.Add(-time.Second))
+	vals[fReport] = reportID
+	out := make([]byte, 0, t.length+256)
+	for j, f := range t.order {
+		out = canonjson.AppendString(append(out, t.parts[j]...), []byte(vals[f]))
 	}
-	return append(out, tmpl...)
+	return append(out, t.parts[nFields]...)
 }
 
 // Size is the mean size of the templates in bytes.
 func (c *Corpus) Size() int {
 	n := 0
 	for _, t := range c.templates {
-		n += len(t)
+		n += t.length
 	}
 	return n / len(c.templates)
 }
