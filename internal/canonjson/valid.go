@@ -6,7 +6,10 @@ package canonjson
 // called per byte. Callers that split a document with Members and
 // Elements check it once with Valid to decide exactly as encoding/json
 // would.
-func Valid(b []byte) bool { return valid(b, nil) }
+func Valid(b []byte) bool {
+	_, ok := valid(b, false, nil)
+	return ok
+}
 
 // ValidObject is Valid, and when b is an object it then calls fn with
 // each of its members in the order they come: the key as written between
@@ -14,8 +17,9 @@ func Valid(b []byte) bool { return valid(b, nil) }
 // caller that needs the top level of a document it must check anyway
 // need not scan it again.
 func ValidObject(b []byte, fn func(key, value []byte)) bool {
-	spans := make([]int, 0, 4*32)
-	if !valid(b, &spans) {
+	var arr [4 * 32]int // on the stack: an envelope has about 20 members
+	spans, ok := valid(b, true, arr[:0])
+	if !ok {
 		return false
 	}
 	for j := 0; j+3 < len(spans); j += 4 {
@@ -24,21 +28,21 @@ func ValidObject(b []byte, fn func(key, value []byte)) bool {
 	return true
 }
 
-// valid is Valid; with top, it appends the key and value bounds of the
-// members of a top-level object (4 ints each).
-func valid(b []byte, top *[]int) bool {
+// valid is Valid; with top, it appends to spans the key and value bounds
+// of the members of a top-level object (4 ints each).
+func valid(b []byte, top bool, spans []int) (_ []int, ok bool) {
 	const maxDepth = 10000
 	stack := make([]byte, 0, 32)
 	i := skipWS(b, 0)
 	for {
 		// A value starts at b[i].
 		if i >= len(b) {
-			return false
+			return spans, false
 		}
 		switch c := b[i]; {
 		case c == '{' || c == '[':
 			if len(stack) == maxDepth {
-				return false
+				return spans, false
 			}
 			i = skipWS(b, i+1)
 			if i < len(b) && (c == '{' && b[i] == '}' || c == '[' && b[i] == ']') {
@@ -49,47 +53,47 @@ func valid(b []byte, top *[]int) bool {
 			if c == '{' {
 				k := i
 				if i = validKey(b, i); i < 0 {
-					return false
+					return spans, false
 				}
-				if top != nil && len(stack) == 1 {
-					*top = append(*top, k, keyEnd(b, k), i)
+				if top && len(stack) == 1 {
+					spans = append(spans, k, keyEnd(b, k), i)
 				}
 			}
 			continue
 		case c == '"':
 			if i = validString(b, i); i < 0 {
-				return false
+				return spans, false
 			}
 		case c == '-' || c >= '0' && c <= '9':
 			if i = validNumber(b, i); i < 0 {
-				return false
+				return spans, false
 			}
 		case c == 't':
 			if i = validLiteral(b, i, "true"); i < 0 {
-				return false
+				return spans, false
 			}
 		case c == 'f':
 			if i = validLiteral(b, i, "false"); i < 0 {
-				return false
+				return spans, false
 			}
 		case c == 'n':
 			if i = validLiteral(b, i, "null"); i < 0 {
-				return false
+				return spans, false
 			}
 		default:
-			return false
+			return spans, false
 		}
 		// After a value: close containers, or go on to the next value.
 		for {
-			if top != nil && len(stack) == 1 && stack[0] == '{' {
-				*top = append(*top, i) // a top-level member's value ends
+			if top && len(stack) == 1 && stack[0] == '{' {
+				spans = append(spans, i) // a top-level member's value ends
 			}
 			i = skipWS(b, i)
 			if len(stack) == 0 {
-				return i == len(b)
+				return spans, i == len(b)
 			}
 			if i >= len(b) {
-				return false
+				return spans, false
 			}
 			last := stack[len(stack)-1]
 			switch b[i] {
@@ -98,21 +102,21 @@ func valid(b []byte, top *[]int) bool {
 				if last == '{' {
 					k := i
 					if i = validKey(b, i); i < 0 {
-						return false
+						return spans, false
 					}
-					if top != nil && len(stack) == 1 {
-						*top = append(*top, k, keyEnd(b, k), i)
+					if top && len(stack) == 1 {
+						spans = append(spans, k, keyEnd(b, k), i)
 					}
 				}
 			case '}', ']':
 				if b[i] == '}' != (last == '{') {
-					return false
+					return spans, false
 				}
 				stack = stack[:len(stack)-1]
 				i++
 				continue
 			default:
-				return false
+				return spans, false
 			}
 			break
 		}
