@@ -40,27 +40,18 @@ func ParseEnvelope(b []byte) (*Measurement, error) {
 // about the whole document, which decide. Call CheckEnvelope after the
 // last member.
 func (m *Measurement) SetMember(key, value []byte) error {
-	_, err := m.setMember(key, value)
-	return err
+	var seen uint64 // each key comes once: canonjson refuses duplicates
+	return m.setMember(key, value, &seen)
 }
 
-// setMember is SetMember; it also returns the field's index in
-// envelopeNames (-1 for a key that is none).
-func (m *Measurement) setMember(key, value []byte) (int, error) {
-	if string(key) == "test_keys" { // most of the bytes: delimited, not scanned
-		m.TestKeys = value
-		return 16, nil
-	}
-	c := cursor{b: value}
+// setMember is SetMember, for a caller that tracks the fields seen.
+func (m *Measurement) setMember(key, value []byte, seen *uint64) error {
+	c := cursor{b: value, one: true} // on the stack: set is not called through fastObject
 	f, err := m.set(key, &c)
-	if err == nil && f < 0 {
-		for _, n := range envelopeNames {
-			if bytes.EqualFold(key, []byte(n)) {
-				return f, errFallback
-			}
-		}
+	if err == nil {
+		_, err = checkKey(envelopeNames, key, f, seen)
 	}
-	return f, err
+	return err
 }
 
 // CheckEnvelope reports what makes m, filled by SetMember, something
@@ -87,19 +78,8 @@ func ParseAliasing(b []byte) (*Measurement, error) {
 	var seen uint64
 	var err error
 	if !canonjson.ValidObject(b, func(k, v []byte) {
-		if err != nil {
-			return
-		}
-		if bytes.IndexByte(k, '\\') >= 0 { // escaped: Parse decodes it
-			err = errFallback
-			return
-		}
-		var f int
-		if f, err = m.setMember(k, v); err == nil && f >= 0 {
-			if seen&(1<<f) != 0 {
-				err = errFallback // given twice: encoding/json keeps the last
-			}
-			seen |= 1 << f
+		if err == nil {
+			err = m.setMember(k, v, &seen)
 		}
 	}) || err != nil {
 		return Parse(b)

@@ -40,12 +40,19 @@ type fastObject interface {
 type cursor struct {
 	b []byte
 	i int
+	// one says b is exactly one value, delimited already (a member
+	// handed over by canonjson): the value at 0 is b, not scanned again.
+	one bool
 }
 
 // value returns the raw value at the cursor (for the decoders of
 // scalars) and moves past it. Where b is not valid JSON after all it
 // returns null and stays, which the containers' walk refuses.
 func (c *cursor) value() []byte {
+	if c.one && c.i == 0 && len(c.b) > 0 {
+		c.i = len(c.b)
+		return c.b
+	}
 	end := canonjson.ValueEnd(c.b, c.i)
 	if end <= c.i {
 		return []byte("null")
@@ -64,30 +71,45 @@ func decodeObject(c *cursor, o fastObject, names []string) error {
 	}
 	var seen uint64
 	end, err := canonjson.MembersAt(c.b, c.i, func(k []byte, i int) (int, error) {
-		if bytes.IndexByte(k, '\\') >= 0 {
-			return 0, errFallback
-		}
 		c.i = i
 		f, err := o.set(k, c)
 		if err != nil {
 			return 0, err
 		}
-		if f < 0 {
-			for _, n := range names {
-				if bytes.EqualFold(k, []byte(n)) {
-					return 0, errFallback
-				}
-			}
+		known, err := checkKey(names, k, f, &seen)
+		if err != nil {
+			return 0, err
+		}
+		if !known {
 			return canonjson.ValueEnd(c.b, i), nil
 		}
-		if seen&(1<<f) != 0 {
-			return 0, errFallback
-		}
-		seen |= 1 << f
 		return c.i, nil
 	})
 	c.i = end
 	return err
+}
+
+// checkKey decides, once the member k of an object has been decoded as
+// field f (o.set: -1 for a key that is no field, whose value is not
+// read), whether encoding/json would agree; where it might not it returns
+// errFallback: an escaped key, a key that matches one of names only in
+// another case, a field given twice (seen holds the fields set so far).
+func checkKey(names []string, k []byte, f int, seen *uint64) (known bool, err error) {
+	switch {
+	case bytes.IndexByte(k, '\\') >= 0: // no field's name: set left it alone
+		return false, errFallback
+	case f < 0:
+		for _, n := range names {
+			if bytes.EqualFold(k, []byte(n)) {
+				return false, errFallback
+			}
+		}
+		return false, nil
+	case *seen&(1<<f) != 0:
+		return false, errFallback
+	}
+	*seen |= 1 << f
+	return true, nil
 }
 
 // expect reports whether the value at c is null (and moves past it), and
