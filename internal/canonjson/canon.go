@@ -255,11 +255,9 @@ func (s *state) object(top bool) error {
 	if err := s.order(start, base, moved); err != nil {
 		return err
 	}
-	if top { // Append reads the members for Options.TopLevel, then resets
-		s.depth--
-		return nil
+	if !top { // Append reads the top level's for Options.TopLevel, then resets
+		s.mem, s.keys = s.mem[:base], s.keys[:kbase]
 	}
-	s.mem, s.keys = s.mem[:base], s.keys[:kbase]
 	s.depth--
 	return nil
 }
