@@ -13,3 +13,4 @@ bench-collector:
 	$(GO) test -run '^$$' -bench Ingest -benchtime 1x -timeout 40m ./cmd/collector/
 	$(GO) test -run '^$$' -bench CheckAndPrepare -benchtime 2s -cpu 1 ./collector/
 	$(GO) test -run '^$$' -bench Prepare -benchtime 10x -cpu 1 ./collector/loader/
+	$(GO) test -run '^$$' -bench InsertMeasurements -benchtime 20x ./internal/warehouse/

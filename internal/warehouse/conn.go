@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"regexp"
+	"syscall"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -97,6 +99,29 @@ func Setup(ctx context.Context, c Config) (driver.Conn, error) {
 	return conn, nil
 }
 
+// writeBounded bounds each write to ClickHouse by the query timeout.
+// clickhouse-go bounds reads (ReadTimeout), but a write to a server that
+// stopped reading (frozen, or its host overloaded) would wait for as long
+// as the connection stays up, which TCP lets be forever, and the loader
+// with it (TestFrozenServer).
+type writeBounded struct {
+	net.Conn
+	timeout time.Duration
+}
+
+func (c writeBounded) Write(p []byte) (int, error) {
+	if err := c.Conn.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
+		return 0, err
+	}
+	return c.Conn.Write(p)
+}
+
+// SyscallConn lets clickhouse-go check a pooled connection before reusing
+// it (it peeks at the socket to see whether the server closed it).
+func (c writeBounded) SyscallConn() (syscall.RawConn, error) {
+	return c.Conn.(syscall.Conn).SyscallConn()
+}
+
 func open(c Config, db string) (driver.Conn, error) {
 	conn, err := clickhouse.Open(&clickhouse.Options{
 		Addr:         []string{c.Addr},
@@ -104,6 +129,13 @@ func open(c Config, db string) (driver.Conn, error) {
 		DialTimeout:  c.DialTimeout,
 		ReadTimeout:  c.QueryTimeout,
 		MaxOpenConns: 8,
+		DialContext: func(ctx context.Context, addr string) (net.Conn, error) {
+			nc, err := (&net.Dialer{Timeout: c.DialTimeout}).DialContext(ctx, "tcp", addr)
+			if err != nil {
+				return nil, err
+			}
+			return writeBounded{nc, c.QueryTimeout}, nil
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: connecting to %s: %w", c.Addr, err)

@@ -3,9 +3,13 @@ package warehouse_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"reflect"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,7 +23,7 @@ func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }
 
 const realWeb = "../../testdata/ooni/backend-fastpath/20250527233111.802678_ID_webconnectivity_5a37ec909dbf14e3.json"
 
-func openMigrated(t *testing.T) *warehouse.Writer {
+func openMigrated(t testing.TB) *warehouse.Writer {
 	t.Helper()
 	addr, db := chtest.Database(t)
 	ctx := context.Background()
@@ -138,6 +142,176 @@ func TestInsertAndPresent(t *testing.T) {
 		t.Errorf("Present outside the range = %v, %v", got, err)
 	}
 }
+
+// TestInsertIsOnePart: an insert larger than one block (the writer sends
+// blockRows rows at a time) is still one INSERT, which ClickHouse stores
+// as one part, and every row arrives.
+func TestInsertIsOnePart(t *testing.T) {
+	addr, db := chtest.Database(t)
+	ctx := context.Background()
+	conn, err := warehouse.Setup(ctx, warehouse.Config{Addr: addr, Database: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	w := warehouse.NewWriter(conn)
+	m, raw := loadReal(t)
+	const n = 1234 // two full blocks and a partial one
+	rows := make([]warehouse.MeasurementRow, n)
+	for i := range rows {
+		m.MeasurementUID = fmt.Sprintf("20250527233108.%06d_ID_webconnectivity_%016x", i, i)
+		rows[i] = warehouse.NewMeasurementRow(m, string(raw), time.Now())
+	}
+	if err := w.InsertMeasurements(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	var count, uids, parts uint64
+	if err := conn.QueryRow(ctx, "SELECT count(), uniqExact(measurement_uid) FROM measurements").Scan(&count, &uids); err != nil {
+		t.Fatal(err)
+	}
+	// Inactive parts count too: parts merged into one stay listed for
+	// minutes, so one part here was written as one.
+	if err := conn.QueryRow(ctx, "SELECT count() FROM system.parts WHERE database = ? AND table = 'measurements'", db).Scan(&parts); err != nil {
+		t.Fatal(err)
+	}
+	if count != n || uids != n || parts != 1 {
+		t.Errorf("after one insert of %d rows: %d rows, %d uids, %d parts; want %d, %d, 1", n, count, uids, parts, n, n)
+	}
+}
+
+// TestStalledServer: an insert into a server that stopped reading (an
+// overloaded host, a stalled network path) fails within the query
+// timeout instead of waiting forever, even with no deadline on its
+// context; once the server reads again, the same insert lands, once.
+func TestStalledServer(t *testing.T) {
+	addr, db := chtest.Database(t)
+	ctx := context.Background()
+	direct, err := warehouse.Setup(ctx, warehouse.Config{Addr: addr, Database: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	// The writer's connections pass through a proxy that stops
+	// forwarding what the client sends after its first 1 MB.
+	p := newStallProxy(t, addr, 1<<20)
+	conn, err := warehouse.Open(warehouse.Config{Addr: p.addr, Database: db, QueryTimeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	w := warehouse.NewWriter(conn)
+	m, raw := loadReal(t)
+	// Far more than the socket buffers hold (~75 MB), so that writing
+	// blocks.
+	rows := make([]warehouse.MeasurementRow, 5000)
+	for i := range rows {
+		m.MeasurementUID = fmt.Sprintf("20250527233108.%06d_ID_webconnectivity_%016x", i, i)
+		rows[i] = warehouse.NewMeasurementRow(m, string(raw), time.Now())
+	}
+	done := make(chan error, 1)
+	go func() { done <- w.InsertMeasurements(ctx, rows) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "write") {
+			t.Fatalf("an insert into a stalled server returned %v, want a write timeout", err)
+		}
+		t.Logf("stalled server: %v", err)
+	case <-time.After(time.Minute):
+		p.resume() // lets the insert return before the test ends
+		<-done
+		t.Fatal("an insert into a stalled server was still waiting after a minute (query timeout 2s)")
+	}
+	p.resume()
+	if err := w.InsertMeasurements(ctx, rows); err != nil {
+		t.Fatalf("after the server read again: %v", err)
+	}
+	var n uint64
+	if err := direct.QueryRow(ctx, "SELECT count() FROM measurements").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != uint64(len(rows)) {
+		t.Errorf("%d rows stored, want %d: the failed insert left rows behind", n, len(rows))
+	}
+}
+
+// stallProxy forwards TCP connections to a server; what clients send
+// stops being forwarded after limit bytes in all, until resume.
+type stallProxy struct {
+	addr    string
+	limit   int64
+	mu      sync.Mutex
+	sent    int64
+	resumed chan struct{}
+	once    sync.Once
+}
+
+func newStallProxy(t *testing.T, target string, limit int64) *stallProxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &stallProxy{addr: ln.Addr().String(), limit: limit, resumed: make(chan struct{})}
+	var wg sync.WaitGroup
+	var conns []net.Conn
+	var connsMu sync.Mutex
+	t.Cleanup(func() {
+		ln.Close()
+		p.resume()
+		connsMu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		connsMu.Unlock()
+		wg.Wait()
+	})
+	wg.Go(func() {
+		for {
+			client, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			server, err := net.Dial("tcp", target)
+			if err != nil {
+				client.Close()
+				continue
+			}
+			connsMu.Lock()
+			conns = append(conns, client, server)
+			connsMu.Unlock()
+			wg.Go(func() { io.Copy(client, server); client.Close() })
+			wg.Go(func() { p.forward(server, client); server.Close() })
+		}
+	})
+	return p
+}
+
+// forward copies from client to server, waiting for resume once the
+// limit is reached.
+func (p *stallProxy) forward(server, client net.Conn) {
+	buf := make([]byte, 32<<10)
+	for {
+		p.mu.Lock()
+		stalled := p.sent >= p.limit
+		p.mu.Unlock()
+		if stalled {
+			<-p.resumed
+		}
+		n, err := client.Read(buf)
+		if n > 0 {
+			p.mu.Lock()
+			p.sent += int64(n)
+			p.mu.Unlock()
+			if _, werr := server.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (p *stallProxy) resume() { p.once.Do(func() { close(p.resumed) }) }
 
 func TestObservationRowsOfRealMeasurement(t *testing.T) {
 	m, _ := loadReal(t)
