@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/sonde-project/sonde/internal/canonjson"
 	"github.com/sonde-project/sonde/internal/measurement"
 	"github.com/sonde-project/sonde/internal/verdict"
 )
@@ -102,7 +101,7 @@ func (a *Analyzer) analyze(m *measurement.Measurement, shared *sharedSteps) (v v
 		}
 	}()
 	v = a.envelope(m)
-	ctx := &msmt{m: &v, raw: m, fp: a.fp, shared: shared, keysValid: canonjson.Valid(m.TestKeys)}
+	ctx := &msmt{m: &v, raw: m, fp: a.fp, shared: shared, keysValid: m.TestKeysValid()}
 	if shared != nil {
 		shared.keysValid = ctx.keysValid
 	}

@@ -87,6 +87,7 @@ func ParseAliasing(b []byte) (*Measurement, error) {
 	if err := m.CheckEnvelope(); err != nil {
 		return Parse(b) // not an object, or refused: Parse says why
 	}
+	m.validKeys = m.TestKeys // a part of b, which ValidObject checked
 	return &m, nil
 }
 

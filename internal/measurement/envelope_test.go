@@ -34,6 +34,14 @@ func FuzzParseEnvelope(f *testing.F) {
 		// accepting no more than encoding/json.
 		want, werr := Parse(b)
 		got, gerr := ParseAliasing(b)
+		if gerr == nil {
+			// What ParseAliasing remembers of its check is true, and
+			// the only difference from Parse.
+			if got.TestKeysValid() != canonjson.Valid(got.TestKeys) {
+				t.Fatalf("%q: TestKeysValid %v, canonjson.Valid %v", b, got.TestKeysValid(), canonjson.Valid(got.TestKeys))
+			}
+			got.validKeys = nil
+		}
 		if (werr == nil) != (gerr == nil) || (werr == nil && !reflect.DeepEqual(got, want)) {
 			t.Fatalf("%q:\nParseAliasing %+v, %v\nParse         %+v, %v", b, got, gerr, want, werr)
 		}
@@ -70,4 +78,24 @@ func FuzzParseEnvelope(f *testing.F) {
 			t.Fatalf("%q:\nSetMember %+v\nParse     %+v, %v", canon, &m, want, werr)
 		}
 	})
+}
+
+// TestTestKeysValid: the answer is remembered from ParseAliasing's check
+// only while TestKeys is what it set; otherwise it is checked.
+func TestTestKeysValid(t *testing.T) {
+	doc := []byte(`{"test_keys":{"a":[1,2]},"test_name":"x","measurement_start_time":"2024-01-02 03:04:05"}`)
+	m, err := ParseAliasing(doc)
+	if err != nil || len(m.validKeys) == 0 || !m.TestKeysValid() {
+		t.Fatalf("ParseAliasing: %v, remembered %q, valid %v", err, m.validKeys, m.TestKeysValid())
+	}
+	for _, keys := range []string{`{"a":`, `{"a":1}x`, ``} {
+		m.TestKeys = json.RawMessage(keys)
+		if m.TestKeysValid() {
+			t.Errorf("TestKeys %q replaced after parsing: valid", keys)
+		}
+	}
+	m, err = Parse(doc)
+	if err != nil || !m.TestKeysValid() {
+		t.Errorf("Parse: %v, valid %v", err, m.TestKeysValid())
+	}
 }

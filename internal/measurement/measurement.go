@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sonde-project/sonde/internal/canonjson"
 )
 
 // DataFormatVersion is the version of df-000-base this package writes.
@@ -44,6 +46,21 @@ type Measurement struct {
 	TestRuntime         float64         `json:"test_runtime"`
 	TestStartTime       string          `json:"test_start_time"`
 	TestVersion         string          `json:"test_version"`
+
+	// validKeys is TestKeys as ParseAliasing found it: valid JSON by
+	// canonjson's rules (see TestKeysValid).
+	validKeys []byte
+}
+
+// TestKeysValid reports whether TestKeys is valid JSON by
+// canonjson.Valid. It costs nothing on a measurement from ParseAliasing,
+// which checked the whole document, as long as TestKeys is still what it
+// set; otherwise it checks.
+func (m *Measurement) TestKeysValid() bool {
+	if n := len(m.TestKeys); n > 0 && n == len(m.validKeys) && &m.TestKeys[0] == &m.validKeys[0] {
+		return true
+	}
+	return canonjson.Valid(m.TestKeys)
 }
 
 // Input is the measured target. It encodes as null when empty, as OONI
