@@ -61,7 +61,13 @@ func BenchmarkIngest(b *testing.B) {
 		landed := waitLanded(b, conn, total, time.Now().Add(-res.Elapsed))
 		cpu, chCPU, selfCPU := cpuTime(p.cmd.Process.Pid)-cpu0, cpuTime(chPID)-ch0, cpuTime(os.Getpid())-self0
 		rss := p.peakRSS()
-		ceiling, worst := ceiling(b, corpus, srv.Addr(), conn, total)
+		// Parts of level 0 are what inserts wrote (merges write higher
+		// levels), and stay listed for minutes once merged away.
+		var inserts uint64
+		if err := conn.QueryRow(context.Background(), "SELECT count() FROM system.parts WHERE database = 'bench' AND table = 'measurements' AND level = 0").Scan(&inserts); err != nil {
+			b.Fatal(err)
+		}
+		ceiling, worst, raw := ceiling(b, corpus, srv.Addr(), chPID, conn, total)
 
 		ackRate, landRate := res.Rate(), float64(total)/landed.Seconds()
 		b.ReportMetric(ackRate, "acked/s")
@@ -69,6 +75,7 @@ func BenchmarkIngest(b *testing.B) {
 		b.ReportMetric(ceiling, "raw-insert/s")
 		b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
 		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+		each := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1000 / float64(total) }
 		fmt.Printf("\ncollector ingest: %d realistic measurements (mean %.1f KiB) from %d simulated probes with their own tokens\n"+
 			"  (a quarter OONI's report protocol, one measurement per request; the others batches of 20), 64 requests in flight\n",
 			total, float64(res.Bytes.Load())/float64(total)/1024, probes)
@@ -82,8 +89,11 @@ func BenchmarkIngest(b *testing.B) {
 			ms(res.Percentile(loadgen.KindOONI, 0.5)), ms(res.Percentile(loadgen.KindOONI, 0.99)),
 			ms(res.Percentile(loadgen.KindNDJSON, 0.5)), ms(res.Percentile(loadgen.KindNDJSON, 0.99)))
 		fmt.Printf("  collector CPU:                       %6.1f s   (%.0f µs per measurement, door and loader)\n", cpu.Seconds(), float64(cpu.Microseconds())/float64(total))
+		fmt.Printf("  loader inserts:                      %6d    (mean %d measurements)\n", inserts, total/max(int(inserts), 1))
 		fmt.Printf("  collector peak RSS:                  %6.0f MiB\n", float64(rss)/(1<<20))
 		fmt.Printf("  ClickHouse CPU / load generator CPU: %6.1f s / %.1f s\n", chCPU.Seconds(), selfCPU.Seconds())
+		fmt.Printf("  CPU per measurement, ingest:         %6.0f µs collector + %.0f µs ClickHouse (+ %.0f µs load generator)\n", each(cpu), each(chCPU), each(selfCPU))
+		fmt.Printf("  CPU per measurement, raw insert:     %6.0f µs client + %.0f µs ClickHouse (best run)\n", each(raw.client), each(raw.clickhouse))
 		fmt.Printf("  machine: %d cores (%s), shared by the collector, ClickHouse and the load generator\n\n", runtime.NumCPU(), cpuModel())
 	}
 	p.stop(b)
