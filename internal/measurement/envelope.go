@@ -2,7 +2,6 @@ package measurement
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -135,7 +134,10 @@ func (m *Measurement) set(k []byte, c *cursor) (int, error) {
 		return 14, decodeString(c.value(), &m.SoftwareVersion)
 	case "test_helpers":
 		m.TestHelpers = nil
-		return 15, json.Unmarshal(c.value(), &m.TestHelpers)
+		cc := *c // as for annotations: decodeMap's callback keeps it
+		err := decodeMap(&cc, &m.TestHelpers, decodeAny)
+		c.i = cc.i
+		return 15, err
 	case "test_keys":
 		m.TestKeys = c.value()
 		return 16, nil

@@ -26,6 +26,11 @@ func FuzzParseEnvelope(f *testing.F) {
 		`{"test_keys":{},"test_keys":{"b":2},"test_name":"x","measurement_start_time":"2024-01-02 03:04:05"}`,
 		`{"test_name":"x","measurement_start_time":"2024-01-02 03:04:05","test_runtime":"slow","test_keys":{}}`,
 		`{"test_keys":{}}`,
+		`{"test_helpers":{"backend":{"address":"https://x","n":[1,-2.5e3,true,false,null,{"k\u00e9":"\ud83d\ude00"}],"e":{},"l":[]}},"test_name":"x","measurement_start_time":"2024-01-02 03:04:05"}`,
+		`{"test_helpers":"x","test_name":"x","measurement_start_time":"2024-01-02 03:04:05"}`,
+		`{"test_helpers":null,"test_name":"x","measurement_start_time":"2024-01-02 03:04:05"}`,
+		`{"test_helpers":{"big":1e400},"test_name":"x","measurement_start_time":"2024-01-02 03:04:05"}`,
+		`{"test_helpers":{"a":1,"a":[2]},"test_name":"x","measurement_start_time":"2024-01-02 03:04:05"}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -320,6 +320,50 @@ func mapKey(k []byte) (string, error) {
 	return key, err
 }
 
+// decodeAny decodes a value as encoding/json does into an any: objects
+// as map[string]any, arrays as []any, numbers as float64.
+func decodeAny(c *cursor, dst *any) error {
+	if c.i >= len(c.b) {
+		return errType
+	}
+	switch c.b[c.i] {
+	case '{':
+		var m map[string]any
+		if err := decodeMap(c, &m, decodeAny); err != nil {
+			return err
+		}
+		*dst = m
+	case '[':
+		var l []any
+		if err := decodeSlice(c, &l, decodeAny); err != nil {
+			return err
+		}
+		*dst = l
+	case '"':
+		var s string
+		if err := decodeString(c.value(), &s); err != nil {
+			return err
+		}
+		*dst = s
+	case 't', 'f':
+		var b bool
+		if err := decodeBool(c.value(), &b); err != nil {
+			return err
+		}
+		*dst = b
+	case 'n':
+		c.value()
+		*dst = nil
+	default:
+		var f float64
+		if err := decodeFloat(c.value(), &f); err != nil {
+			return err
+		}
+		*dst = f
+	}
+	return nil
+}
+
 func decodeStringMap(c *cursor, dst *map[string]string) error {
 	return decodeMap(c, dst, func(c *cursor, s *string) error { return decodeString(c.value(), s) })
 }
