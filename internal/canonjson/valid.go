@@ -51,12 +51,8 @@ func valid(b []byte, top bool, spans []int) (_ []int, ok bool) {
 			}
 			stack = append(stack, c)
 			if c == '{' {
-				k := i
-				if i = validKey(b, i); i < 0 {
+				if i, spans = validKey(b, i, top && len(stack) == 1, spans); i < 0 {
 					return spans, false
-				}
-				if top && len(stack) == 1 {
-					spans = append(spans, k, keyEnd(b, k), i)
 				}
 			}
 			continue
@@ -100,12 +96,8 @@ func valid(b []byte, top bool, spans []int) (_ []int, ok bool) {
 			case ',':
 				i = skipWS(b, i+1)
 				if last == '{' {
-					k := i
-					if i = validKey(b, i); i < 0 {
+					if i, spans = validKey(b, i, top && len(stack) == 1, spans); i < 0 {
 						return spans, false
-					}
-					if top && len(stack) == 1 {
-						spans = append(spans, k, keyEnd(b, k), i)
 					}
 				}
 			case '}', ']':
@@ -123,22 +115,27 @@ func valid(b []byte, top bool, spans []int) (_ []int, ok bool) {
 	}
 }
 
-// keyEnd is the index after the key, a valid string, at b[i].
-func keyEnd(b []byte, i int) int { return skipString(b, i) }
-
-// validKey checks `"key" :` at b[i] and returns where the value starts.
-func validKey(b []byte, i int) int {
+// validKey checks `"key" :` at b[i] and returns where the value starts,
+// or -1. With record (a top-level member, for ValidObject) it appends to
+// spans where the key starts and ends and where the value starts.
+func validKey(b []byte, i int, record bool, spans []int) (int, []int) {
 	if i >= len(b) || b[i] != '"' {
-		return -1
+		return -1, spans
 	}
-	if i = validString(b, i); i < 0 {
-		return -1
+	k := i
+	end := validString(b, i)
+	if end < 0 {
+		return -1, spans
 	}
-	i = skipWS(b, i)
+	i = skipWS(b, end)
 	if i >= len(b) || b[i] != ':' {
-		return -1
+		return -1, spans
 	}
-	return skipWS(b, i+1)
+	i = skipWS(b, i+1)
+	if record {
+		spans = append(spans, k, end, i)
+	}
+	return i, spans
 }
 
 // validString checks the string at b[i] and returns the index after it.
