@@ -3,13 +3,11 @@ package warehouse_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/sonde-project/sonde/internal/measurement"
 	"github.com/sonde-project/sonde/internal/warehouse"
 )
 
@@ -19,14 +17,7 @@ import (
 // client's own CPU time per row next to the wall time, which includes
 // ClickHouse's: the client's share is what the collector pays.
 func BenchmarkInsertMeasurements(b *testing.B) {
-	raw, err := os.ReadFile(realWeb)
-	if err != nil {
-		b.Fatal(err)
-	}
-	m, err := measurement.Parse(raw)
-	if err != nil {
-		b.Fatal(err)
-	}
+	m, raw := loadReal(b)
 	const n = 5000
 	at := time.Now().Add(-time.Hour)
 	rows := make([]warehouse.MeasurementRow, n)

@@ -87,7 +87,7 @@ func TestMigrateIsIdempotentAndMatchesRows(t *testing.T) {
 	}
 }
 
-func loadReal(t *testing.T) (*measurement.Measurement, []byte) {
+func loadReal(t testing.TB) (*measurement.Measurement, []byte) {
 	t.Helper()
 	raw, err := os.ReadFile(realWeb)
 	if err != nil {
@@ -99,6 +99,18 @@ func loadReal(t *testing.T) (*measurement.Measurement, []byte) {
 	}
 	m.MeasurementUID = "20250527233108.000001_ID_webconnectivity_0123456789abcdef"
 	return m, raw
+}
+
+// realRows returns n measurement rows of the real measurement, each
+// under its own uid.
+func realRows(t testing.TB, n int) []warehouse.MeasurementRow {
+	m, raw := loadReal(t)
+	rows := make([]warehouse.MeasurementRow, n)
+	for i := range rows {
+		m.MeasurementUID = fmt.Sprintf("20250527233108.%06d_ID_webconnectivity_%016x", i, i)
+		rows[i] = warehouse.NewMeasurementRow(m, string(raw), time.Now())
+	}
+	return rows
 }
 
 func TestInsertAndPresent(t *testing.T) {
@@ -155,13 +167,8 @@ func TestInsertIsOnePart(t *testing.T) {
 	}
 	defer conn.Close()
 	w := warehouse.NewWriter(conn)
-	m, raw := loadReal(t)
 	const n = 1234 // two full blocks and a partial one
-	rows := make([]warehouse.MeasurementRow, n)
-	for i := range rows {
-		m.MeasurementUID = fmt.Sprintf("20250527233108.%06d_ID_webconnectivity_%016x", i, i)
-		rows[i] = warehouse.NewMeasurementRow(m, string(raw), time.Now())
-	}
+	rows := realRows(t, n)
 	if err := w.InsertMeasurements(ctx, rows); err != nil {
 		t.Fatal(err)
 	}
@@ -200,14 +207,9 @@ func TestStalledServer(t *testing.T) {
 	}
 	defer conn.Close()
 	w := warehouse.NewWriter(conn)
-	m, raw := loadReal(t)
 	// Far more than the socket buffers hold (~75 MB), so that writing
 	// blocks.
-	rows := make([]warehouse.MeasurementRow, 5000)
-	for i := range rows {
-		m.MeasurementUID = fmt.Sprintf("20250527233108.%06d_ID_webconnectivity_%016x", i, i)
-		rows[i] = warehouse.NewMeasurementRow(m, string(raw), time.Now())
-	}
+	rows := realRows(t, 5000)
 	done := make(chan error, 1)
 	go func() { done <- w.InsertMeasurements(ctx, rows) }()
 	select {
