@@ -42,7 +42,7 @@ func (v *MaybeBinary) UnmarshalJSON(b []byte) error {
 			*v = MaybeBinary(s)
 			return nil
 		}
-		s, err := decodeJSONString(b)
+		s, err := UnquoteJSON(b)
 		if err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func (d *BinaryData) UnmarshalJSON(b []byte) error {
 	var mb MaybeBinary
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '"' {
-		s, err := decodeJSONString(b)
+		s, err := UnquoteJSON(b)
 		if err != nil {
 			return err
 		}

@@ -172,7 +172,7 @@ func decodeString(raw []byte, dst *string) error {
 		*dst = s
 		return nil
 	}
-	s, err := decodeJSONString(raw)
+	s, err := UnquoteJSON(raw)
 	if err != nil {
 		return err
 	}

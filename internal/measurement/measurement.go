@@ -92,7 +92,7 @@ func (in *Input) UnmarshalJSON(b []byte) error {
 		*in = Input(strings.Join(list, " "))
 		return nil
 	}
-	s, err := decodeJSONString(b)
+	s, err := UnquoteJSON(b)
 	if err != nil {
 		return fmt.Errorf("input: %w", err)
 	}

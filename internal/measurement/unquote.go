@@ -69,12 +69,9 @@ func unquote(b []byte) (string, bool) {
 
 // UnquoteJSON is json.Unmarshal(b, &s) for a string s, with the same
 // result and error, faster on strings with escapes (a measurement held as
-// a JSON string by OONI's API).
-func UnquoteJSON(b []byte) (string, error) { return decodeJSONString(b) }
-
-// decodeJSONString is json.Unmarshal(b, &s) for a string s: unquote, or
-// encoding/json and its error for anything unquote leaves to it.
-func decodeJSONString(b []byte) (string, error) {
+// a JSON string by OONI's API): unquote, or encoding/json and its error
+// for anything unquote leaves to it.
+func UnquoteJSON(b []byte) (string, error) {
 	if s, ok := unquote(b); ok {
 		return s, nil
 	}
