@@ -37,7 +37,9 @@ func BenchmarkIngest(b *testing.B) {
 	chPID := pidWithArg(srv.Dir())
 	listen := freeAddr(b)
 	extra := "limits: {max_concurrent_uploads: 64}\nloader: {retry_max: 1s}\n"
-	profile := os.Getenv("BENCH_CPUPROFILE") // a file: the collector's CPU profile during the uploads
+	// BENCH_CPUPROFILE names a file for the collector's CPU profile during
+	// the uploads (and file.loadgen for the load generator's).
+	profile := os.Getenv("BENCH_CPUPROFILE")
 	admin := freeAddr(b)
 	if profile != "" {
 		extra += fmt.Sprintf("admin: {listen: %q, token_sha256: %q, pprof: true}\n", admin, benchAdminHash)
@@ -46,8 +48,10 @@ func BenchmarkIngest(b *testing.B) {
 	conn := chtest.Open(b, srv.Addr(), "bench")
 	for range b.N {
 		cpu0, ch0, self0 := cpuTime(p.cmd.Process.Pid), cpuTime(chPID), cpuTime(os.Getpid())
+		stopProfile := func() {}
 		if profile != "" {
 			go fetchProfile(b, "http://"+admin, profile)
+			stopProfile = profileSelf(b, profile+".loadgen")
 		}
 		res, err := loadgen.Run(context.Background(), loadgen.Config{
 			Collector: p.url, Corpus: corpus, Probes: probes, Measurements: total, Start: time.Now().Add(-time.Hour),
@@ -59,6 +63,7 @@ func BenchmarkIngest(b *testing.B) {
 			b.Fatalf("%d of %d acknowledged (%d rejected)", res.Acked.Load(), total, res.Rejected.Load())
 		}
 		landed := waitLanded(b, conn, total, time.Now().Add(-res.Elapsed))
+		stopProfile()
 		cpu, chCPU, selfCPU := cpuTime(p.cmd.Process.Pid)-cpu0, cpuTime(chPID)-ch0, cpuTime(os.Getpid())-self0
 		rss := p.peakRSS()
 		// Parts of level 0 are what inserts wrote (merges write higher

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -216,4 +217,17 @@ func fetchProfile(b *testing.B, admin, file string) {
 		resp.Body.Close()
 		os.WriteFile(file+".heap", data, 0o600)
 	}
+}
+
+// profileSelf starts a CPU profile of this process (the load generator,
+// while it uploads) into file; the function it returns stops it.
+func profileSelf(b *testing.B, file string) func() {
+	f, err := os.Create(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }

@@ -143,23 +143,52 @@ func newTemplate(raw []byte) (template, error) {
 // Measurement returns measurement i (different for every i) starting at
 // at, in a report of its own.
 func (c *Corpus) Measurement(i int, at time.Time) []byte {
-	report := fmt.Sprintf("%s_webconnectivity_IT_30722_n1_bench%011d", at.UTC().Format("20060102T150405Z"), i/100)
-	return c.MeasurementIn(i, at, report)
+	return c.AppendMeasurement(nil, i, at, "")
 }
 
 // MeasurementIn returns measurement i starting at at, in report reportID.
 func (c *Corpus) MeasurementIn(i int, at time.Time, reportID string) []byte {
+	return c.AppendMeasurement(nil, i, at, reportID)
+}
+
+// AppendMeasurement appends measurement i starting at at, in report
+// reportID ("": a report of its own), to dst.
+func (c *Corpus) AppendMeasurement(dst []byte, i int, at time.Time, reportID string) []byte {
 	t := &c.templates[i%len(c.templates)]
-	var vals [nFields]string
-	vals[fInput] = "https://www.site" + strconv.Itoa(i) + ".example/page"
-	vals[fStart] = measurement.FormatTime(at)
-	vals[fTest] = measurement.FormatTime(at.Add(-time.Second))
-	vals[fReport] = reportID
-	out := make([]byte, 0, t.length+256)
+	dst = slices.Grow(dst, c.MaxLen(i))
+	var num [32]byte
 	for j, f := range t.order {
-		out = canonjson.AppendString(append(out, t.parts[j]...), []byte(vals[f]))
+		dst = append(append(dst, t.parts[j]...), '"')
+		switch f {
+		case fInput:
+			dst = append(append(append(dst, "https://www.site"...), strconv.AppendInt(num[:0], int64(i), 10)...), ".example/page"...)
+		case fStart:
+			dst = at.UTC().AppendFormat(dst, measurement.TimeFormat)
+		case fTest:
+			dst = at.Add(-time.Second).UTC().AppendFormat(dst, measurement.TimeFormat)
+		case fReport:
+			if reportID != "" {
+				dst = canonjson.AppendString(dst[:len(dst)-1], []byte(reportID))
+				continue
+			}
+			// The report of its own: 100 measurements to a report.
+			dst = at.UTC().AppendFormat(dst, "20060102T150405Z")
+			dst = append(dst, "_webconnectivity_IT_30722_n1_bench"...)
+			n := strconv.AppendInt(num[:0], int64(i/100), 10)
+			for range 11 - len(n) {
+				dst = append(dst, '0')
+			}
+			dst = append(dst, n...)
+		}
+		dst = append(dst, '"')
 	}
-	return append(out, t.parts[nFields]...)
+	return append(dst, t.parts[nFields]...)
+}
+
+// MaxLen bounds the length of measurement i (with a report id of up to
+// 128 bytes).
+func (c *Corpus) MaxLen(i int) int {
+	return c.templates[i%len(c.templates)].length + 256
 }
 
 // Size is the mean size of the templates in bytes.

@@ -3,6 +3,7 @@ package loadgen_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -48,6 +49,34 @@ func TestCorpusKeepsTheTemplatesOrder(t *testing.T) {
 		if !slices.Equal(got[:len(want)], want) {
 			t.Errorf("%s: keys %v, want %v first", name, got, want)
 		}
+	}
+}
+
+// A measurement of a report of its own has the report id the bench's
+// probes had, and AppendMeasurement appends within MaxLen.
+func TestCorpusAppends(t *testing.T) {
+	c := collectortest.Load(t)
+	at := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	dst := []byte("[")
+	for _, i := range []int{0, 99, 100, 123456, 99_999_999_999 * 100} {
+		before := len(dst)
+		dst = c.AppendMeasurement(dst, i, at, "")
+		if n := len(dst) - before; n > c.MaxLen(i) {
+			t.Errorf("measurement %d: %d bytes, more than MaxLen %d", i, n, c.MaxLen(i))
+		}
+		m, err := measurement.Parse(dst[before:])
+		if err != nil {
+			t.Fatalf("measurement %d: %v", i, err)
+		}
+		if want := fmt.Sprintf("20261123T080000Z_webconnectivity_IT_30722_n1_bench%011d", i/100); m.ReportID != want {
+			t.Errorf("measurement %d: report %q, want %q", i, m.ReportID, want)
+		}
+		if !bytes.Equal(c.Measurement(i, at), dst[before:]) {
+			t.Errorf("measurement %d: Measurement and AppendMeasurement differ", i)
+		}
+	}
+	if dst[0] != '[' {
+		t.Error("AppendMeasurement overwrote what dst held")
 	}
 }
 

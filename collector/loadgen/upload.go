@@ -1,7 +1,6 @@
 package loadgen
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -103,34 +102,36 @@ func upload(ctx context.Context, cfg *Config, t task, res *Result) {
 	}
 }
 
-// request builds the upload of a task.
+// request builds the upload of a task, in one allocation.
 func request(cfg *Config, t task) (kind, url, ctype string, body []byte) {
 	at := func(i int) time.Time { return cfg.Start.Add(-time.Duration(i%3600) * time.Second) }
+	size := 64
+	for _, i := range t.indexes {
+		size += cfg.Corpus.MaxLen(i) + 1
+	}
+	body = make([]byte, 0, size)
 	if t.p.ooni {
 		i := t.indexes[0]
-		content := cfg.Corpus.MeasurementIn(i, at(i), t.p.report)
 		// As json.Marshal(probeapi.SubmitRequest{…}) writes it, without
 		// re-reading the content.
-		body = append(append([]byte(`{"format":"json","content":`), content...), '}')
+		body = append(body, `{"format":"json","content":`...)
+		body = append(cfg.Corpus.AppendMeasurement(body, i, at(i), t.p.report), '}')
 		return KindOONI, cfg.Collector + strings.Replace(probeapi.PathSubmit, "{report_id}", t.p.report, 1), "application/json", body
 	}
-	var b bytes.Buffer
 	if t.p.ndjson {
 		for _, i := range t.indexes {
-			b.Write(cfg.Corpus.Measurement(i, at(i)))
-			b.WriteByte('\n')
+			body = append(cfg.Corpus.AppendMeasurement(body, i, at(i), ""), '\n')
 		}
-		return KindNDJSON, cfg.Collector + probeapi.PathBatchSubmit, "application/x-ndjson", b.Bytes()
+		return KindNDJSON, cfg.Collector + probeapi.PathBatchSubmit, "application/x-ndjson", body
 	}
-	b.WriteString(`{"measurements":[`)
+	body = append(body, `{"measurements":[`...)
 	for j, i := range t.indexes {
 		if j > 0 {
-			b.WriteByte(',')
+			body = append(body, ',')
 		}
-		b.Write(cfg.Corpus.Measurement(i, at(i)))
+		body = cfg.Corpus.AppendMeasurement(body, i, at(i), "")
 	}
-	b.WriteString(`]}`)
-	return KindBatch, cfg.Collector + probeapi.PathBatchSubmit, "application/json", b.Bytes()
+	return KindBatch, cfg.Collector + probeapi.PathBatchSubmit, "application/json", append(body, `]}`...)
 }
 
 // count reads an upload's answer: measurements acknowledged and
