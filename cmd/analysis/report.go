@@ -13,10 +13,10 @@ import (
 
 	"github.com/sonde-project/sonde/analysis/aggregate"
 	"github.com/sonde-project/sonde/analysis/report"
-	"github.com/sonde-project/sonde/internal/warehouse"
 )
 
 const reportHelp = `Usage: analysis report (--country CC | --domain DOMAIN) [--since DAY] [--until DAY] [-o FILE.html]
+                       [--config collector.yml] [options]
 
 Writes a policy report from the measurements stored in ClickHouse: which sites
 were blocked, in how many networks, since when, how (DNS, TCP/IP, TLS, HTTP,
@@ -31,7 +31,9 @@ line per network and site). The last line printed is the HTML file's path.
   analysis report --domain twitter.com --since 2026-11-01 -o twitter.html
 
 Days are UTC; --since is included and --until is not (the default period is
-the 30 days up to and including today). Options:
+the 30 days up to and including today).
+
+` + clickHouseHelp + ` Options:
 `
 
 func runReport(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -42,8 +44,7 @@ func runReport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	sinceS := fs.String("since", "", "first `DAY` of the period, YYYY-MM-DD (default: 30 days before --until)")
 	untilS := fs.String("until", "", "`DAY` after the period, YYYY-MM-DD (default: tomorrow)")
 	out := fs.String("o", "", "write the report to `FILE.html` (and .json, .csv beside it); default report-SUBJECT-SINCE-UNTIL.html")
-	addr := fs.String("clickhouse", "127.0.0.1:9000", "ClickHouse native `ADDRESS`")
-	db := fs.String("database", "sonde", "ClickHouse `DATABASE` the collector writes")
+	chf := clickHouseFlags(fs)
 	categories := fs.String("categories", "", "Citizen Lab test list `CSV` giving each site's category (url,category_code,…)")
 	measurementURL := fs.String("measurement-url", "", "link evidence to `URL`+id, e.g. https://collector.example/api/v1/measurements/")
 	fs.Usage = func() {
@@ -82,14 +83,18 @@ func runReport(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 			return fail("%s: %v", *categories, err)
 		}
 	}
-	conn, err := warehouse.Open(warehouse.Config{Addr: *addr, Database: *db})
+	ch, err := chf.config()
 	if err != nil {
-		return fail("cannot reach ClickHouse at %s: %v", *addr, err)
+		return fail("%v", err)
+	}
+	conn, err := openClickHouse(ctx, ch)
+	if err != nil {
+		return fail("%v", err)
 	}
 	defer conn.Close()
 	rep, err := report.Build(ctx, aggregate.NewStore(conn, aggregate.Limits{QueryTime: 5 * time.Minute}), req)
 	if err != nil {
-		return fail("%v (is --database %s the collector's database, migrated?)", err, *db)
+		return fail("%v (is --database %s the collector's database, migrated?)", err, ch.Database)
 	}
 	path := *out
 	if path == "" {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -66,6 +67,37 @@ func TestReportCommand(t *testing.T) {
 			}
 		})
 	}
+	// A ClickHouse that needs a password: the login comes from the
+	// collector's configuration, or the password from the environment;
+	// a wrong one is said as such, and nothing is written.
+	cfg := filepath.Join(dir, "collector.yml")
+	yml := fmt.Sprintf("listen: 127.0.0.1:0\nclickhouse: {addr: %q, database: %q, username: %q, password: %q}\n", addr, db, chtest.User, chtest.Password)
+	if err := os.WriteFile(cfg, []byte(yml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	login := func(extra ...string) (int, string, string) {
+		out := filepath.Join(t.TempDir(), "r.html")
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"report", "--country", "IR", "--since", "2026-11-01", "--until", "2026-11-22", "-o", out}, extra...)
+		code := run(ctx, args, nil, &stdout, &stderr)
+		return code, stderr.String(), out
+	}
+	if code, errOut, out := login("--config", cfg); code != 0 {
+		t.Errorf("--config with a password: exit %d: %s", code, errOut)
+	} else if _, err := os.Stat(out); err != nil {
+		t.Errorf("--config with a password: %v", err)
+	}
+	t.Setenv("SONDE_CLICKHOUSE_PASSWORD", chtest.Password)
+	if code, errOut, _ := login("--clickhouse", addr, "--database", db, "--username", chtest.User); code != 0 {
+		t.Errorf("the password from the environment: exit %d: %s", code, errOut)
+	}
+	t.Setenv("SONDE_CLICKHOUSE_PASSWORD", "guess")
+	code, errOut, out := login("--config", cfg)
+	if _, err := os.Stat(out); code != 1 || !strings.Contains(errOut, "cannot reach ClickHouse at "+addr+" as "+chtest.User) || err == nil {
+		t.Errorf("a wrong password: exit %d, %q, report written: %v", code, errOut, err == nil)
+	}
+	t.Logf("a wrong password: %s", errOut)
+
 	var stderr bytes.Buffer
 	if code := run(ctx, []string{"report", "--country", "IR", "--since", "2026-13-01"}, nil, &bytes.Buffer{}, &stderr); code != 1 ||
 		stderr.String() != "analysis report: --since \"2026-13-01\" is not a day (YYYY-MM-DD)\n" {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -8,6 +9,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/sonde-project/sonde/analysis"
 	"github.com/sonde-project/sonde/analysis/reprocess"
@@ -38,20 +41,13 @@ It is safe to stop with Ctrl-C: the batch in flight is written, the daily
 counts of the months touched are rebuilt, and running the same command again
 finishes the job. Running it twice changes nothing the second time.
 
-ClickHouse is found as the collector finds it: --config reads the clickhouse
-section of the collector's configuration (addr, database, username,
-password); --clickhouse, --database and --username override it. The password
-comes from the configuration or the SONDE_CLICKHOUSE_PASSWORD environment
-variable. Options:
+` + clickHouseHelp + ` Options:
 `
 
 func runReprocess(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("reprocess", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	configPath := fs.String("config", "", "read ClickHouse's address and database from the collector's configuration `FILE` (collector.yml)")
-	addr := fs.String("clickhouse", "127.0.0.1:9000", "ClickHouse native `ADDRESS` (collector.yml: clickhouse.addr)")
-	db := fs.String("database", "sonde", "ClickHouse `DATABASE` the collector writes (collector.yml: clickhouse.database)")
-	user := fs.String("username", "default", "ClickHouse `USER` (collector.yml: clickhouse.username)")
+	chf := clickHouseFlags(fs)
 	fpDir := fs.String("fingerprints", "", "use the blocking fingerprints in `DIR` (fingerprints_dns.csv, fingerprints_http.csv) instead of the built-in copy")
 	all := fs.Bool("all", false, "recompute every verdict, not only those of older rules")
 	sinceS := fs.String("since", "", "first `DAY` (YYYY-MM-DD) of the measurements to recompute")
@@ -77,7 +73,7 @@ func runReprocess(ctx context.Context, args []string, _ io.Reader, stdout, stder
 	if *batch < 1 || *batch > 100_000 {
 		return fail(2, "--batch %d: give a number from 1 to 100000", *batch)
 	}
-	ch, err := clickHouseConfig(fs, *configPath, *addr, *db, *user)
+	ch, err := chf.config()
 	if err != nil {
 		return fail(2, "%v", err)
 	}
@@ -94,17 +90,11 @@ func runReprocess(ctx context.Context, args []string, _ io.Reader, stdout, stder
 	if cfg.Analyzer, err = analysis.New(analysis.Config{FingerprintsDir: *fpDir}); err != nil {
 		return fail(1, "cannot load the fingerprints: %v", err)
 	}
-	conn, err := warehouse.Open(ch)
+	conn, err := openClickHouse(ctx, ch)
 	if err != nil {
-		return fail(1, "cannot reach ClickHouse at %s: %v", ch.Addr, err)
+		return fail(1, "%v", err)
 	}
 	defer conn.Close()
-	pctx, cancel := context.WithTimeout(ctx, ch.DialTimeout+5*time.Second)
-	err = conn.Ping(pctx)
-	cancel()
-	if err != nil {
-		return fail(1, "cannot reach ClickHouse at %s: %v", ch.Addr, err)
-	}
 	sum, err := reprocess.Run(ctx, conn, cfg)
 	if errors.Is(err, reprocess.ErrBadFilter) {
 		return fail(2, "%v", err)
@@ -121,33 +111,75 @@ func runReprocess(ctx context.Context, args []string, _ io.Reader, stdout, stder
 	return 0
 }
 
-// clickHouseConfig is the collector's clickhouse section (from --config),
-// with the flags given on the command line on top.
-func clickHouseConfig(fs *flag.FlagSet, path, addr, db, user string) (warehouse.Config, error) {
+// chFlags are the flags that find ClickHouse, as the collector finds it.
+type chFlags struct {
+	fs                   *flag.FlagSet
+	path, addr, db, user *string
+}
+
+// ClickHouseHelp explains chFlags, for a command's --help.
+const clickHouseHelp = `ClickHouse is found as the collector finds it: --config reads the clickhouse
+section of the collector's configuration (addr, database, username,
+password); --clickhouse, --database and --username override it. The password
+comes from the configuration or the SONDE_CLICKHOUSE_PASSWORD environment
+variable, never from the command line (where other users of the machine
+could read it).`
+
+func clickHouseFlags(fs *flag.FlagSet) *chFlags {
+	return &chFlags{
+		fs:   fs,
+		path: fs.String("config", "", "read ClickHouse's address, database and login from the collector's configuration `FILE` (collector.yml)"),
+		addr: fs.String("clickhouse", "127.0.0.1:9000", "ClickHouse native `ADDRESS` (collector.yml: clickhouse.addr)"),
+		db:   fs.String("database", "sonde", "ClickHouse `DATABASE` the collector writes (collector.yml: clickhouse.database)"),
+		user: fs.String("username", "default", "ClickHouse `USER` (collector.yml: clickhouse.username)"),
+	}
+}
+
+// config is the collector's clickhouse section (from --config), with the
+// flags given on the command line on top.
+func (f *chFlags) config() (warehouse.Config, error) {
 	var ch warehouse.Config
-	if path != "" {
-		c, err := collector.LoadConfig(path)
+	if *f.path != "" {
+		c, err := collector.LoadConfig(*f.path)
 		if err != nil {
 			return ch, err
 		}
 		ch = c.ClickHouse
 	}
 	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if path == "" || set["clickhouse"] {
-		ch.Addr = addr
+	f.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *f.path == "" || set["clickhouse"] {
+		ch.Addr = *f.addr
 	}
-	if path == "" || set["database"] {
-		ch.Database = db
+	if *f.path == "" || set["database"] {
+		ch.Database = *f.db
 	}
-	if path == "" || set["username"] {
-		ch.Username = user
+	if *f.path == "" || set["username"] {
+		ch.Username = *f.user
 	}
 	if p := os.Getenv("SONDE_CLICKHOUSE_PASSWORD"); p != "" {
 		ch.Password = p
 	}
 	ch.QueryTimeout = max(ch.QueryTimeout, 10*time.Minute)
 	return ch, ch.Validate()
+}
+
+// openClickHouse connects to ClickHouse and checks that it answers and
+// takes the login, so that a wrong address or password is said as such.
+func openClickHouse(ctx context.Context, ch warehouse.Config) (driver.Conn, error) {
+	conn, err := warehouse.Open(ch)
+	if err == nil {
+		pctx, cancel := context.WithTimeout(ctx, ch.DialTimeout+5*time.Second)
+		err = conn.Ping(pctx)
+		cancel()
+		if err != nil {
+			conn.Close()
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot reach ClickHouse at %s as %s: %w", ch.Addr, cmp.Or(ch.Username, "default"), err)
+	}
+	return conn, nil
 }
 
 // optionalDay parses a YYYY-MM-DD flag; "" is no bound.

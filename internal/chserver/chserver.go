@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -39,6 +40,23 @@ type Config struct {
 	// StartTimeout bounds how long Start waits for the server to answer.
 	// OPTIONAL: 90s.
 	StartTimeout time.Duration
+	// Users are accounts besides "default" (which has no password and
+	// answers only on the loopback and Listen). OPTIONAL.
+	Users []User
+}
+
+var (
+	userName  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
+	sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+)
+
+// User is an account that logs in with a password, from the same
+// networks as "default".
+type User struct {
+	// Name is letters, digits and underscores. REQUIRED.
+	Name string
+	// PasswordSHA256 is the hex SHA-256 of the password. REQUIRED.
+	PasswordSHA256 string
 }
 
 // Server is a running private ClickHouse.
@@ -73,6 +91,11 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	bin, err := Binary()
 	if err != nil {
 		return nil, err
+	}
+	for _, u := range cfg.Users {
+		if !userName.MatchString(u.Name) || u.Name == "default" || !sha256Hex.MatchString(u.PasswordSHA256) {
+			return nil, fmt.Errorf("clickhouse: user %q: give a name of letters, digits and underscores (not default) and the password's SHA-256 in hex", u.Name)
+		}
 	}
 	s := &Server{cfg: cfg}
 	if s.cfg.Dir == "" {

@@ -3,9 +3,11 @@ package chserver_test
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/sonde-project/sonde/internal/chserver"
@@ -74,5 +76,41 @@ func insert(t *testing.T, conn driver.Conn, query string, row ...any) {
 	}
 	if err := b.Send(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPasswordUser: a configured user logs in with its password and
+// with nothing else; a user name that is not a plain word is refused
+// before anything is written.
+func TestPasswordUser(t *testing.T) {
+	addr, db := chtest.Database(t)
+	ctx := context.Background()
+	login := func(user, password string) error {
+		conn, err := clickhouse.Open(&clickhouse.Options{
+			Addr: []string{addr}, Auth: clickhouse.Auth{Database: db, Username: user, Password: password}, DialTimeout: 5 * time.Second,
+		})
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		return conn.Ping(ctx)
+	}
+	if err := login(chtest.User, chtest.Password); err != nil {
+		t.Fatalf("the configured user with its password: %v", err)
+	}
+	if err := login(chtest.User, chtest.Password+"x"); err == nil {
+		t.Error("a wrong password logged in")
+	}
+	if err := login(chtest.User, ""); err == nil {
+		t.Error("no password logged in")
+	}
+	for _, u := range []chserver.User{
+		{Name: "a><b", PasswordSHA256: strings.Repeat("0", 64)},
+		{Name: "default", PasswordSHA256: strings.Repeat("0", 64)},
+		{Name: "reader", PasswordSHA256: "secret"},
+	} {
+		if _, err := chserver.Start(ctx, chserver.Config{Users: []chserver.User{u}}); err == nil || !strings.Contains(err.Error(), "SHA-256") {
+			t.Errorf("user %+v: %v", u, err)
+		}
 	}
 }

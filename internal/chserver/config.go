@@ -50,6 +50,14 @@ var usersTemplate = template.Must(template.New("users").Parse(`<?xml version="1.
       <profile>default</profile>
       <quota>default</quota>
     </default>
+{{- range .Users}}
+    <{{.Name}}>
+      <password_sha256_hex>{{.PasswordSHA256}}</password_sha256_hex>
+      <networks><ip>::1</ip><ip>127.0.0.0/8</ip><ip>{{$.Listen}}</ip></networks>
+      <profile>default</profile>
+      <quota>default</quota>
+    </{{.Name}}>
+{{- end}}
   </users>
   <quotas><default></default></quotas>
 </yandex>

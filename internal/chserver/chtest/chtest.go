@@ -29,6 +29,14 @@ var (
 	dbSeq   atomic.Int64
 )
 
+// User and Password log in to the shared server, for tests of
+// authentication; the default user needs no password.
+const (
+	User           = "sonde_test"
+	Password       = "correct horse battery staple"
+	passwordSHA256 = "c4bbcb1fbec99d65bf59d85c8cb62ee2db963f0fe106f483d9afa73bd4e39a8a" // of Password
+)
+
 // Main runs the tests of a package and stops the shared server afterwards.
 // Call it from TestMain: func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }.
 func Main(m *testing.M) int {
@@ -50,7 +58,7 @@ func Server(t testing.TB) *chserver.Server {
 	once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		shared, initErr = chserver.Start(ctx, chserver.Config{})
+		shared, initErr = chserver.Start(ctx, chserver.Config{Users: []chserver.User{{Name: User, PasswordSHA256: passwordSHA256}}})
 	})
 	if initErr != nil {
 		t.Fatalf("this test needs a ClickHouse server: %v", initErr)
