@@ -103,7 +103,7 @@ func Setup(ctx context.Context, c Config) (driver.Conn, error) {
 // clickhouse-go bounds reads (ReadTimeout), but a write to a server that
 // stopped reading (frozen, or its host overloaded) would wait for as long
 // as the connection stays up, which TCP lets be forever, and the loader
-// with it (TestFrozenServer).
+// with it (TestStalledServer).
 type writeBounded struct {
 	net.Conn
 	timeout time.Duration

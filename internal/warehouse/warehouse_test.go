@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
 	"github.com/sonde-project/sonde/internal/chserver/chtest"
 	"github.com/sonde-project/sonde/internal/measurement"
 	"github.com/sonde-project/sonde/internal/verdict"
@@ -23,18 +25,22 @@ func TestMain(m *testing.M) { os.Exit(chtest.Main(m)) }
 
 const realWeb = "../../testdata/ooni/backend-fastpath/20250527233111.802678_ID_webconnectivity_5a37ec909dbf14e3.json"
 
-func openMigrated(t testing.TB) *warehouse.Writer {
+// setUp gives a test a database of its own, migrated (warehouse.Setup):
+// a connection to it, closed when the test ends, and its address and name.
+func setUp(t testing.TB) (conn driver.Conn, addr, db string) {
 	t.Helper()
-	addr, db := chtest.Database(t)
-	ctx := context.Background()
-	conn, err := warehouse.Setup(ctx, warehouse.Config{Addr: addr, Database: db})
+	addr, db = chtest.Database(t)
+	conn, err := warehouse.Setup(context.Background(), warehouse.Config{Addr: addr, Database: db})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	if _, err := warehouse.Migrate(ctx, conn); err != nil {
-		t.Fatal(err)
-	}
+	return conn, addr, db
+}
+
+func openMigrated(t testing.TB) *warehouse.Writer {
+	t.Helper()
+	conn, _, _ := setUp(t)
 	return warehouse.NewWriter(conn)
 }
 
@@ -159,13 +165,8 @@ func TestInsertAndPresent(t *testing.T) {
 // blockRows rows at a time) is still one INSERT, which ClickHouse stores
 // as one part, and every row arrives.
 func TestInsertIsOnePart(t *testing.T) {
-	addr, db := chtest.Database(t)
+	conn, _, db := setUp(t)
 	ctx := context.Background()
-	conn, err := warehouse.Setup(ctx, warehouse.Config{Addr: addr, Database: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
 	w := warehouse.NewWriter(conn)
 	const n = 1234 // two full blocks and a partial one
 	rows := realRows(t, n)
@@ -191,13 +192,8 @@ func TestInsertIsOnePart(t *testing.T) {
 // timeout instead of waiting forever, even with no deadline on its
 // context; once the server reads again, the same insert lands, once.
 func TestStalledServer(t *testing.T) {
-	addr, db := chtest.Database(t)
+	direct, addr, db := setUp(t)
 	ctx := context.Background()
-	direct, err := warehouse.Setup(ctx, warehouse.Config{Addr: addr, Database: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer direct.Close()
 	// The writer's connections pass through a proxy that stops
 	// forwarding what the client sends after its first 1 MB.
 	p := newStallProxy(t, addr, 1<<20)
