@@ -93,7 +93,7 @@ func BenchmarkIngest(b *testing.B) {
 			ms(res.Percentile("", 0.5)), ms(res.Percentile("", 0.99)),
 			ms(res.Percentile(loadgen.KindOONI, 0.5)), ms(res.Percentile(loadgen.KindOONI, 0.99)),
 			ms(res.Percentile(loadgen.KindNDJSON, 0.5)), ms(res.Percentile(loadgen.KindNDJSON, 0.99)))
-		fmt.Printf("  collector CPU:                       %6.1f s   (%.0f µs per measurement, door and loader)\n", cpu.Seconds(), float64(cpu.Microseconds())/float64(total))
+		fmt.Printf("  collector CPU:                       %6.1f s   (%.0f µs per measurement, door and loader)\n", cpu.Seconds(), each(cpu))
 		fmt.Printf("  loader inserts:                      %6d    (mean %d measurements)\n", inserts, total/max(int(inserts), 1))
 		fmt.Printf("  collector peak RSS:                  %6.0f MiB\n", float64(rss)/(1<<20))
 		fmt.Printf("  ClickHouse CPU / load generator CPU: %6.1f s / %.1f s\n", chCPU.Seconds(), selfCPU.Seconds())
