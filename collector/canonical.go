@@ -66,13 +66,9 @@ func (v *validator) accept(raw []byte, sc *scrubbers, reportID string, received 
 	defer canonBufs.Put(bufp)
 	// The envelope is decoded from the members as Append writes them:
 	// test_keys, most of the bytes, is not scanned a second time.
-	m, merr := new(measurement.Measurement), error(nil)
+	var env measurement.EnvelopeDecoder
 	canon, err := canonjson.Append((*bufp)[:0], raw, &canonjson.Options{MaxDepth: maxDepth, Key: scr.Key, String: scr.StringValue, Set: set,
-		TopLevel: func(k, v []byte) {
-			if merr == nil {
-				merr = m.SetMember(k, v)
-			}
-		}})
+		TopLevel: env.Member})
 	if cap(canon) <= 8<<20 {
 		*bufp = canon[:0]
 	}
@@ -82,9 +78,7 @@ func (v *validator) accept(raw []byte, sc *scrubbers, reportID string, received 
 	if canon[0] != '{' {
 		return nil, reject(400, "measurement is not a JSON object")
 	}
-	if merr == nil {
-		merr = m.CheckEnvelope()
-	}
+	m, merr := env.Measurement()
 	if merr != nil { // ParseEnvelope decides, and says why
 		if m, err = measurement.ParseEnvelope(canon); err != nil {
 			return nil, reject(400, "%v", err)

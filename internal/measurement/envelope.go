@@ -23,40 +23,57 @@ func ParseEnvelope(b []byte) (*Measurement, error) {
 	if decodeObject(&c, &m, envelopeNames) != nil || b[0] != '{' || len(bytes.TrimLeft(b[c.i:], " \t\r\n")) > 0 {
 		return Parse(b)
 	}
-	if err := m.CheckEnvelope(); err != nil {
+	if err := m.checkEnvelope(); err != nil {
 		return nil, err
 	}
 	return &m, nil
 }
 
-// SetMember decodes one member of a measurement's top-level object into
-// m, as ParseEnvelope would: key decoded, value valid JSON (TestKeys
-// aliases it), each key at most once. It is for a caller that already
-// walks the members (internal/canonjson's Options.TopLevel), so the
-// document is not scanned again. Where ParseEnvelope would defer to Parse
-// (a field of the wrong type, a key that matches a field only in another
-// case) it returns an error: the caller then asks ParseEnvelope or Parse
-// about the whole document, which decide. Call CheckEnvelope after the
-// last member.
-func (m *Measurement) SetMember(key, value []byte) error {
-	var seen uint64 // each key comes once: canonjson refuses duplicates
-	return m.setMember(key, value, &seen)
+// EnvelopeDecoder decodes a measurement from its top-level members,
+// handed over one at a time by a caller that walks them anyway
+// (internal/canonjson's Options.TopLevel and ValidObject), so that the
+// document is not scanned again. Each member is decoded as ParseEnvelope
+// would: key decoded, value valid JSON (TestKeys aliases it). Where
+// ParseEnvelope would defer to Parse (a field of the wrong type, a key
+// that is escaped or matches a field only in another case, a field given
+// twice) Measurement returns an error: the caller then asks ParseEnvelope
+// or Parse about the whole document, which decide.
+type EnvelopeDecoder struct {
+	m    Measurement
+	seen uint64 // the fields set so far
+	err  error
 }
 
-// setMember is SetMember, for a caller that tracks the fields seen.
-func (m *Measurement) setMember(key, value []byte, seen *uint64) error {
-	c := cursor{b: value, one: true} // on the stack: set is not called through fastObject
-	f, err := m.set(key, &c)
-	if err == nil {
-		_, err = checkKey(envelopeNames, key, f, seen)
+// Member decodes one member. After the first it refuses, it ignores the
+// rest.
+func (d *EnvelopeDecoder) Member(key, value []byte) {
+	if d.err != nil {
+		return
 	}
-	return err
+	c := cursor{b: value, one: true} // on the stack: set is not called through fastObject
+	f, err := d.m.set(key, &c)
+	if err == nil {
+		_, err = checkKey(envelopeNames, key, f, &d.seen)
+	}
+	d.err = err
 }
 
-// CheckEnvelope reports what makes m, filled by SetMember, something
-// ParseEnvelope would refuse: no test_name, or a measurement_start_time
-// that is not a time.
-func (m *Measurement) CheckEnvelope() error {
+// Measurement returns the measurement once every member has been handed
+// over, or an error: a member refused, or what ParseEnvelope would
+// refuse (no test_name, a measurement_start_time that is not a time).
+func (d *EnvelopeDecoder) Measurement() (*Measurement, error) {
+	if d.err == nil {
+		d.err = d.m.checkEnvelope()
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return &d.m, nil
+}
+
+// checkEnvelope reports what makes m something ParseEnvelope refuses:
+// no test_name, or a measurement_start_time that is not a time.
+func (m *Measurement) checkEnvelope() error {
 	if m.TestName == "" {
 		return errors.New("measurement: no test_name")
 	}
@@ -68,26 +85,20 @@ func (m *Measurement) CheckEnvelope() error {
 
 // ParseAliasing is Parse, with the same result, faster on what is valid
 // JSON (most documents): canonjson.ValidObject checks it and hands over
-// its top-level members, which SetMember decodes, in one pass over the
-// bytes; anything else goes to Parse. The measurement's TestKeys may
-// alias b: b must not change while the measurement is in use.
+// its top-level members, which an EnvelopeDecoder decodes, in one pass
+// over the bytes; anything else goes to Parse. The measurement's TestKeys
+// may alias b: b must not change while the measurement is in use.
 func ParseAliasing(b []byte) (*Measurement, error) {
-	// One pass: canonjson checks b and hands over its top-level members.
-	var m Measurement
-	var seen uint64
-	var err error
-	if !canonjson.ValidObject(b, func(k, v []byte) {
-		if err == nil {
-			err = m.setMember(k, v, &seen)
-		}
-	}) || err != nil {
+	var d EnvelopeDecoder
+	if !canonjson.ValidObject(b, d.Member) {
 		return Parse(b)
 	}
-	if err := m.CheckEnvelope(); err != nil {
-		return Parse(b) // not an object, or refused: Parse says why
+	m, err := d.Measurement()
+	if err != nil {
+		return Parse(b) // not an object, or a member refused: Parse decides, and says why
 	}
 	m.validKeys = m.TestKeys // a part of b, which ValidObject checked
-	return &m, nil
+	return m, nil
 }
 
 var envelopeNames = []string{"annotations", "data_format_version", "input", "measurement_start_time", "measurement_uid",

@@ -63,24 +63,18 @@ func FuzzParseEnvelope(f *testing.F) {
 		if werr == nil && !reflect.DeepEqual(got, want) {
 			t.Fatalf("%q:\nParseEnvelope %+v\nParse         %+v", b, got, want)
 		}
-		// SetMember over the members canonjson writes (the collector's
-		// door) is Parse of what it wrote, when it does not defer.
-		var m Measurement
-		var merr error
-		canon, err := canonjson.Append(nil, b, &canonjson.Options{TopLevel: func(k, v []byte) {
-			if merr == nil {
-				merr = m.SetMember(k, v)
-			}
-		}})
+		// An EnvelopeDecoder over the members canonjson writes (the
+		// collector's door) is Parse of what it wrote, when it does not
+		// defer.
+		var d EnvelopeDecoder
+		canon, err := canonjson.Append(nil, b, &canonjson.Options{TopLevel: d.Member})
 		if err != nil || canon[0] != '{' {
 			return
 		}
-		if merr == nil {
-			merr = m.CheckEnvelope()
-		}
+		m, merr := d.Measurement()
 		want, werr = Parse(canon)
-		if merr == nil && (werr != nil || !reflect.DeepEqual(&m, want)) {
-			t.Fatalf("%q:\nSetMember %+v\nParse     %+v, %v", canon, &m, want, werr)
+		if merr == nil && (werr != nil || !reflect.DeepEqual(m, want)) {
+			t.Fatalf("%q:\nEnvelopeDecoder %+v\nParse           %+v, %v", canon, m, want, werr)
 		}
 	})
 }
