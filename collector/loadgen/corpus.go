@@ -47,7 +47,6 @@ var fieldNames = [nFields]string{"input", "measurement_start_time", "test_start_
 // It is safe for concurrent use.
 type Corpus struct {
 	templates []template
-	names     []string
 }
 
 // template is a measurement, compact but with its keys in the order the
@@ -77,7 +76,6 @@ func LoadCorpus(dir string) (*Corpus, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		c.templates = append(c.templates, t)
-		c.names = append(c.names, name)
 	}
 	if len(c.templates) < 10 {
 		return nil, fmt.Errorf("loadgen: only %d measurement templates found in %s", len(c.templates), dir)
